@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* config.h -- the INI configuration (inih), one table of sections and keys */
+#ifndef DADNS_CONFIG_H
+#define DADNS_CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_DEFAULT_PATH "/etc/dadns/dadns.ini"
+#define CONFIG_MAX_BACKOFF 16
+
+/* A [backend NAME] section. Which keys apply depends on type:
+ *   nsd:   zones_dir, nsd_conf, pattern, control, server
+ *   bind:  zones_dir, named_conf, control, server
+ *   coredns_mysql, powerdns_mysql: host, port, socket, database, username,
+ *          password, tls, tls_ca, tls_cert, tls_key, tls_verify,
+ *          connect_timeout, read_timeout, write_timeout
+ *   null:  zones_dir (optional: record applied zones as files there),
+ *          delay_ms (sleep this long per batch; for tests of a slow backend)
+ * Every type: type, enabled, timeout (seconds for control commands and
+ * verification queries), verify (1/0). */
+struct config_backend {
+	char *name;
+	char *type;
+	int enabled;
+	int timeout;          /* seconds, default 30 */
+	int verify;           /* default 1 */
+	/* nsd / bind */
+	char *zones_dir;
+	char *nsd_conf;       /* include file dadns owns (nsd without pattern) */
+	char *named_conf;     /* include file dadns owns (bind) */
+	char *pattern;        /* nsd pattern for nsd-control addzone; "" = use nsd_conf */
+	char *control;        /* e.g. "nsd-control -c /etc/nsd/nsd.conf" */
+	char *server;         /* HOST:PORT to verify against, e.g. 127.0.0.1:53 */
+	/* null */
+	int delay_ms;         /* default 0 */
+	/* mysql */
+	char *host;
+	int port;
+	char *socket;
+	char *database;
+	char *username;
+	char *password;
+	int tls;
+	char *tls_ca;
+	char *tls_cert;
+	char *tls_key;
+	int tls_verify;
+	int connect_timeout;  /* seconds, default 5 */
+	int read_timeout;     /* seconds, default 10 */
+	int write_timeout;    /* seconds, default 10 */
+	int line;             /* line of the section header, for messages */
+};
+
+struct config_directadmin {
+	char *name;
+	char *url;
+	char *username;
+	char *password;
+	int verify_ssl;
+	char *ca_file;
+	char *hostname;       /* default: host part of url */
+	int line;
+};
+
+struct config_peer {
+	char *name;
+	char *url;
+	char *username;
+	char *password;
+	int verify_ssl;
+	char *ca_file;
+	int line;
+};
+
+struct config {
+	char *path;                       /* the file that was read */
+	struct {
+		char *auth_username;
+		char *auth_password;
+		char *db_path;            /* default /var/lib/dadns/dadns.db */
+		int durability_full;      /* durability = full (1) | normal (0) */
+		int busy_timeout_ms;      /* default 5000 */
+		long max_body_bytes;      /* default 4 MiB */
+		int max_records;          /* default 20000 */
+		int log_level;            /* enum log_level */
+		int check_subdomain_owner_in_cluster_domainowners;
+		int threads;              /* intake request threads, default 4 */
+	} app;
+	struct {
+		int batch_max;            /* default 500 */
+		int retry_backoff[CONFIG_MAX_BACKOFF]; /* seconds */
+		int n_retry_backoff;      /* default 5: 30,120,300,900,1800 */
+		int lease_seconds;        /* default 300 */
+		int poll_interval_ms;     /* default 2000 */
+		char *wake_socket;        /* default "<db_path>.wake" */
+	} worker;
+	struct config_backend *backends;
+	size_t n_backends;
+	struct {
+		int dry_run;
+		int ipp;                  /* default 1000 */
+		double max_delete_fraction; /* default 0.1 */
+	} reconcile;
+	struct config_directadmin *directadmins;
+	size_t n_directadmins;
+	struct {
+		int enabled;
+		int interval_minutes;     /* default 5 */
+		char *auth_username;
+		char *auth_password;
+	} peer_sync;
+	struct config_peer *peers;
+	size_t n_peers;
+};
+
+/* Read path (CONFIG_DEFAULT_PATH when NULL), then apply DADNS_<SECTION>_<KEY>
+ * environment overrides, then check the whole. On error returns DADNS_EINVAL
+ * (or -errno when the file cannot be read) with err set to
+ * "FILE:LINE: reason" (or "environment DADNS_X: reason"), and cfg is left
+ * deinitialized. On success cfg must be released with config_deinit.
+ * Warnings (e.g. a password file readable by others) are logged. */
+int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
+void config_deinit(struct config *cfg);
+
+/* The [backend NAME] section, or NULL. */
+const struct config_backend *config_backend_find(const struct config *cfg, const char *name);
+
+#endif

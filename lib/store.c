@@ -1,0 +1,542 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* store.c -- the shared SQLite database: open, migrate, desired state, queue */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "lib/store.h"
+#include "lib/util.h"
+
+enum stmt_id {
+	ST_OWNER,
+	ST_ZONE_UPSERT,
+	ST_TOMB_DEL,
+	ST_JOB_ADD,
+	ST_ZONE_DEL,
+	ST_TOMB_PUT,
+	ST_ZONE_GET,
+	ST_MAX
+};
+
+static const char *const stmt_sql[ST_MAX] = {
+	[ST_OWNER] = "SELECT hostname, username, serial FROM zones WHERE domain = ?1",
+	[ST_ZONE_UPSERT] =
+		"INSERT INTO zones(domain, hostname, username, zone_text, serial, records, source,"
+		" created_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"
+		" ON CONFLICT(domain) DO UPDATE SET hostname = excluded.hostname,"
+		" username = excluded.username, zone_text = excluded.zone_text,"
+		" serial = excluded.serial, records = excluded.records, source = excluded.source,"
+		" updated_at = excluded.updated_at",
+	[ST_TOMB_DEL] = "DELETE FROM tombstones WHERE domain = ?1",
+	[ST_JOB_ADD] =
+		"INSERT INTO jobs(domain, op, backends, source, state, attempt, run_after,"
+		" created_at, updated_at) VALUES(?1, ?2, ?3, ?4, 'queued', ?5, ?6, ?7, ?7)",
+	[ST_ZONE_DEL] = "DELETE FROM zones WHERE domain = ?1",
+	[ST_TOMB_PUT] =
+		"INSERT OR REPLACE INTO tombstones(domain, serial, hostname, username, deleted_at)"
+		" VALUES(?1, ?2, ?3, ?4, ?5)",
+	[ST_ZONE_GET] =
+		"SELECT domain, hostname, username, CASE WHEN ?2 THEN zone_text END, serial, records,"
+		" source, created_at, updated_at FROM zones WHERE domain = ?1",
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *stmts[ST_MAX];
+};
+
+/* Version N of the schema is migrations[N - 1]. Never edit a released
+ * migration: add a new one. */
+static const char *const migrations[] = {
+	"CREATE TABLE zones("
+	"  domain TEXT PRIMARY KEY NOT NULL,"
+	"  hostname TEXT NOT NULL DEFAULT '',"
+	"  username TEXT NOT NULL DEFAULT '',"
+	"  zone_text TEXT NOT NULL,"
+	"  serial INTEGER NOT NULL,"
+	"  records INTEGER NOT NULL,"
+	"  source TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE INDEX zones_owner ON zones(hostname, domain);"
+	"CREATE TABLE jobs("
+	"  id INTEGER PRIMARY KEY,"
+	"  domain TEXT NOT NULL,"
+	"  op TEXT NOT NULL CHECK(op IN ('write', 'delete')),"
+	"  backends TEXT,"
+	"  source TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'queued' CHECK(state IN ('queued', 'running', 'done', 'dead')),"
+	"  attempt INTEGER NOT NULL DEFAULT 0,"
+	"  run_after INTEGER NOT NULL,"
+	"  lease_until INTEGER,"
+	"  last_error TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE INDEX jobs_state ON jobs(state, run_after);"
+	"CREATE INDEX jobs_domain ON jobs(domain, state);"
+	"CREATE TABLE tombstones("
+	"  domain TEXT PRIMARY KEY NOT NULL,"
+	"  serial INTEGER NOT NULL,"
+	"  hostname TEXT NOT NULL DEFAULT '',"
+	"  username TEXT NOT NULL DEFAULT '',"
+	"  deleted_at INTEGER NOT NULL);"
+	"CREATE TABLE backend_state("
+	"  backend TEXT NOT NULL,"
+	"  domain TEXT NOT NULL,"
+	"  serial INTEGER,"
+	"  result TEXT NOT NULL CHECK(result IN ('ok', 'fail')),"
+	"  error TEXT,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  applied_at INTEGER NOT NULL,"
+	"  verified_at INTEGER,"
+	"  PRIMARY KEY(backend, domain));"
+	"CREATE TABLE peers("
+	"  name TEXT PRIMARY KEY NOT NULL,"
+	"  url TEXT NOT NULL,"
+	"  last_run_at INTEGER,"
+	"  last_ok_at INTEGER,"
+	"  last_error TEXT,"
+	"  zones_pulled INTEGER NOT NULL DEFAULT 0,"
+	"  tombstones_pulled INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE runs("
+	"  id INTEGER PRIMARY KEY,"
+	"  program TEXT NOT NULL,"
+	"  started_at INTEGER NOT NULL,"
+	"  finished_at INTEGER,"
+	"  ok INTEGER,"
+	"  summary TEXT);"
+	"CREATE INDEX runs_program ON runs(program, started_at);",
+};
+
+sqlite3 *store_db(struct store *st)
+{
+	return st->db;
+}
+
+const char *store_errmsg(struct store *st)
+{
+	return sqlite3_errmsg(st->db);
+}
+
+int store_exec(struct store *st, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		log_err("store: %s: %s", sql, msg ? msg : sqlite3_errstr(rc));
+		sqlite3_free(msg);
+		return rc == SQLITE_BUSY ? DADNS_EBUSY : DADNS_EIO;
+	}
+	return 0;
+}
+
+int store_begin(struct store *st)
+{
+	int rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		return 0;
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+		log_warn("store: database busy for longer than busy_timeout");
+		return DADNS_EBUSY;
+	}
+	log_err("store: begin: %s", sqlite3_errmsg(st->db));
+	return DADNS_EIO;
+}
+
+int store_commit(struct store *st)
+{
+	int rc = sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		return 0;
+	log_err("store: commit: %s", sqlite3_errmsg(st->db));
+	store_rollback(st);
+	return rc == SQLITE_BUSY ? DADNS_EBUSY : DADNS_EIO;
+}
+
+void store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static sqlite3_stmt *stmt(struct store *st, enum stmt_id id)
+{
+	sqlite3_stmt *s = st->stmts[id];
+
+	if (!s) {
+		if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+			log_err("store: prepare: %s", sqlite3_errmsg(st->db));
+			return NULL;
+		}
+		st->stmts[id] = s;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+/* Step a statement that returns no rows; 0 or DADNS_EIO/EBUSY. */
+static int step_done(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	log_err("store: %s", sqlite3_errmsg(st->db));
+	return rc == SQLITE_BUSY ? DADNS_EBUSY : DADNS_EIO;
+}
+
+static int migrate(struct store *st, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = NULL;
+	int version = 0, rc;
+	size_t i;
+
+	rc = store_begin(st);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot lock the database for migration: %s", sqlite3_errmsg(st->db));
+		return rc;
+	}
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (version > (int)ARRAY_SIZE(migrations)) {
+		snprintf(err, errlen, "database schema version %d is newer than this dadns (%zu)",
+			 version, ARRAY_SIZE(migrations));
+		store_rollback(st);
+		return DADNS_EINVAL;
+	}
+	for (i = (size_t)version; i < ARRAY_SIZE(migrations); i++) {
+		char *msg = NULL, pragma[64];
+		if (sqlite3_exec(st->db, migrations[i], NULL, NULL, &msg) != SQLITE_OK) {
+			snprintf(err, errlen, "migration to version %zu failed: %s", i + 1, msg ? msg : "?");
+			sqlite3_free(msg);
+			store_rollback(st);
+			return DADNS_EIO;
+		}
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %zu", i + 1);
+		if (sqlite3_exec(st->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "cannot set user_version: %s", sqlite3_errmsg(st->db));
+			store_rollback(st);
+			return DADNS_EIO;
+		}
+		log_info("store: database migrated to schema version %zu", i + 1);
+	}
+	rc = store_commit(st);
+	if (rc < 0)
+		snprintf(err, errlen, "cannot commit the migration: %s", sqlite3_errmsg(st->db));
+	return rc;
+}
+
+int store_open(const char *path, int durability_full, int busy_timeout_ms, struct store **out,
+	       char *err, size_t errlen)
+{
+	struct store *st = xcalloc(1, sizeof(*st));
+	char pragmas[256];
+	char *msg = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			     NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database %s: %s", path,
+			 st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		rc = DADNS_EIO;
+		goto out;
+	}
+	sqlite3_busy_timeout(st->db, busy_timeout_ms);
+	snprintf(pragmas, sizeof(pragmas),
+		 "PRAGMA journal_mode = WAL; PRAGMA synchronous = %s; PRAGMA foreign_keys = ON;",
+		 durability_full ? "FULL" : "NORMAL");
+	if (sqlite3_exec(st->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "cannot set up database %s: %s", path, msg ? msg : "?");
+		sqlite3_free(msg);
+		rc = DADNS_EIO;
+		goto out;
+	}
+	rc = migrate(st, err, errlen);
+out:
+	if (rc < 0) {
+		store_close(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+void store_close(struct store *st)
+{
+	size_t i;
+
+	if (!st)
+		return;
+	for (i = 0; i < ST_MAX; i++)
+		sqlite3_finalize(st->stmts[i]);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+static int job_add(struct store *st, const char *domain, const char *op, const char *backend,
+		   const char *source, int attempt, int64_t run_after, int64_t now, int64_t *job_id)
+{
+	sqlite3_stmt *s = stmt(st, ST_JOB_ADD);
+	int rc;
+
+	if (!s)
+		return DADNS_EIO;
+	sqlite3_bind_text(s, 1, domain, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, op, -1, SQLITE_STATIC);
+	if (backend)
+		sqlite3_bind_text(s, 3, backend, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 5, attempt);
+	sqlite3_bind_int64(s, 6, run_after);
+	sqlite3_bind_int64(s, 7, now);
+	rc = step_done(st, s);
+	if (rc == 0 && job_id)
+		*job_id = sqlite3_last_insert_rowid(st->db);
+	return rc;
+}
+
+int store_job_add(struct store *st, const char *domain, const char *op, const char *backend,
+		  const char *source, int attempt, int64_t run_after, int64_t *job_id)
+{
+	return job_add(st, domain, op, backend, source, attempt, run_after, util_now_ms(), job_id);
+}
+
+/* Current owner of domain inside the open transaction: 1 found, 0 not, <0 error. */
+static int owner_get(struct store *st, const char *domain, char **hostname, char **username,
+		     int64_t *serial)
+{
+	sqlite3_stmt *s = stmt(st, ST_OWNER);
+	int rc;
+
+	if (!s)
+		return DADNS_EIO;
+	sqlite3_bind_text(s, 1, domain, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if (hostname)
+			*hostname = xstrdup((const char *)sqlite3_column_text(s, 0));
+		if (username)
+			*username = xstrdup((const char *)sqlite3_column_text(s, 1));
+		if (serial)
+			*serial = sqlite3_column_int64(s, 2);
+		rc = 1;
+	} else if (rc == SQLITE_DONE) {
+		rc = 0;
+	} else {
+		log_err("store: owner of %s: %s", domain, sqlite3_errmsg(st->db));
+		rc = rc == SQLITE_BUSY ? DADNS_EBUSY : DADNS_EIO;
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+int store_zone_put(struct store *st, const char *domain, const char *hostname,
+		   const char *username, const char *zone_text, int64_t serial, int records,
+		   const char *source, int *how, char **prev_hostname, int64_t *job_id)
+{
+	int64_t now = util_now_ms();
+	char *prev = NULL;
+	sqlite3_stmt *s;
+	int rc, found;
+
+	rc = store_begin(st);
+	if (rc < 0)
+		return rc;
+	found = owner_get(st, domain, &prev, NULL, NULL);
+	if (found < 0) {
+		rc = found;
+		goto out;
+	}
+	s = stmt(st, ST_ZONE_UPSERT);
+	if (!s) {
+		rc = DADNS_EIO;
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, domain, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, hostname ? hostname : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, username ? username : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, zone_text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, serial);
+	sqlite3_bind_int(s, 6, records);
+	sqlite3_bind_text(s, 7, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 8, now);
+	rc = step_done(st, s);
+	if (rc < 0)
+		goto out;
+	s = stmt(st, ST_TOMB_DEL);
+	if (!s) {
+		rc = DADNS_EIO;
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, domain, -1, SQLITE_STATIC);
+	rc = step_done(st, s);
+	if (rc < 0)
+		goto out;
+	rc = job_add(st, domain, "write", NULL, source, 0, now, now, job_id);
+	if (rc < 0)
+		goto out;
+	rc = store_commit(st);
+out:
+	if (rc < 0) {
+		store_rollback(st);
+		free(prev);
+		return rc;
+	}
+	if (how)
+		*how = !found ? STORE_PUT_CREATED
+		     : strcmp(prev, hostname ? hostname : "") != 0 ? STORE_PUT_MIGRATED
+		     : STORE_PUT_UPDATED;
+	if (prev_hostname && found && strcmp(prev, hostname ? hostname : "") != 0)
+		*prev_hostname = prev;
+	else
+		free(prev);
+	return 0;
+}
+
+/* Remove one zone inside the open transaction. */
+static int delete_one(struct store *st, const char *domain, const char *hostname,
+		      const char *source, int64_t now)
+{
+	char *owner = NULL, *user = NULL;
+	int64_t serial = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = owner_get(st, domain, &owner, &user, &serial);
+	if (rc <= 0) {
+		rc = rc == 0 ? DADNS_ENOENT : rc;
+		goto out;
+	}
+	if (hostname && strcmp(owner, hostname) != 0) {
+		rc = DADNS_EPERM;
+		goto out;
+	}
+	s = stmt(st, ST_ZONE_DEL);
+	if (!s) {
+		rc = DADNS_EIO;
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, domain, -1, SQLITE_STATIC);
+	rc = step_done(st, s);
+	if (rc < 0)
+		goto out;
+	s = stmt(st, ST_TOMB_PUT);
+	if (!s) {
+		rc = DADNS_EIO;
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, domain, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, serial);
+	sqlite3_bind_text(s, 3, owner, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, user, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, now);
+	rc = step_done(st, s);
+	if (rc < 0)
+		goto out;
+	rc = job_add(st, domain, "delete", NULL, source, 0, now, now, NULL);
+out:
+	free(owner);
+	free(user);
+	return rc;
+}
+
+int store_zone_delete(struct store *st, const char *const *domains, int n,
+		      const char *hostname, const char *source, const char **failed)
+{
+	int64_t now = util_now_ms();
+	int rc, i;
+
+	if (failed)
+		*failed = NULL;
+	rc = store_begin(st);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < n; i++) {
+		rc = delete_one(st, domains[i], hostname, source, now);
+		if (rc < 0) {
+			if (failed)
+				*failed = domains[i];
+			store_rollback(st);
+			return rc;
+		}
+	}
+	return store_commit(st);
+}
+
+int store_zone_get(struct store *st, const char *domain, int with_text, struct store_zone *out)
+{
+	sqlite3_stmt *s = stmt(st, ST_ZONE_GET);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!s)
+		return DADNS_EIO;
+	sqlite3_bind_text(s, 1, domain, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, with_text);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		snprintf(out->domain, sizeof(out->domain), "%s", (const char *)sqlite3_column_text(s, 0));
+		out->hostname = xstrdup((const char *)sqlite3_column_text(s, 1));
+		out->username = xstrdup((const char *)sqlite3_column_text(s, 2));
+		out->zone_text = xstrdup((const char *)sqlite3_column_text(s, 3));
+		out->serial = sqlite3_column_int64(s, 4);
+		out->records = sqlite3_column_int(s, 5);
+		out->source = xstrdup((const char *)sqlite3_column_text(s, 6));
+		out->created_at = sqlite3_column_int64(s, 7);
+		out->updated_at = sqlite3_column_int64(s, 8);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = DADNS_ENOENT;
+	} else {
+		log_err("store: get %s: %s", domain, sqlite3_errmsg(st->db));
+		rc = rc == SQLITE_BUSY ? DADNS_EBUSY : DADNS_EIO;
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+void store_zone_deinit(struct store_zone *z)
+{
+	if (!z)
+		return;
+	free(z->hostname);
+	free(z->username);
+	free(z->zone_text);
+	free(z->source);
+	memset(z, 0, sizeof(*z));
+}
+
+int store_zone_owner(struct store *st, const char *domain, char *hostname, size_t hlen,
+		     char *username, size_t ulen)
+{
+	sqlite3_stmt *s = stmt(st, ST_OWNER);
+	int rc;
+
+	if (!s)
+		return DADNS_EIO;
+	sqlite3_bind_text(s, 1, domain, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if (hostname && hlen)
+			snprintf(hostname, hlen, "%s", (const char *)sqlite3_column_text(s, 0));
+		if (username && ulen)
+			snprintf(username, ulen, "%s", (const char *)sqlite3_column_text(s, 1));
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = DADNS_ENOENT;
+	} else {
+		rc = rc == SQLITE_BUSY ? DADNS_EBUSY : DADNS_EIO;
+	}
+	sqlite3_reset(s);
+	return rc;
+}

@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* util.c -- error codes, checked allocation, strings, files and child processes */
+#include <fcntl.h>
+#include <libgen.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/util.h"
+
+const char *dadns_strerror(int err)
+{
+	switch (err) {
+	case DADNS_OK: return "success";
+	case DADNS_EPARSE: return "malformed input";
+	case DADNS_ETEMPFAIL: return "temporary failure";
+	case DADNS_EPERMFAIL: return "permanent failure";
+	default:
+		if (err < 0 && err > -1000)
+			return strerror(-err);
+		return "unknown error";
+	}
+}
+
+static void oom(void)
+{
+	static const char msg[] = "fatal: out of memory\n";
+	ssize_t r = write(2, msg, sizeof(msg) - 1);
+	(void)r;
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom();
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	return s ? xstrndup(s, strlen(s)) : NULL;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	size_t len = strnlen(s, n);
+	char *p = xmalloc(len + 1);
+
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	if (vasprintf(&p, fmt, ap) < 0)
+		oom();
+	va_end(ap);
+	return p;
+}
+
+void util_wipe(void *p, size_t n)
+{
+	volatile unsigned char *v = p;
+
+	while (n--)
+		*v++ = 0;
+}
+
+void util_free_secret(char *s)
+{
+	if (!s)
+		return;
+	util_wipe(s, strlen(s));
+	free(s);
+}
+
+int util_ct_streq(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i;
+	unsigned char diff = (unsigned char)(la != lb);
+
+	for (i = 0; i < lb; i++)
+		diff |= (unsigned char)(b[i] ^ (i < la ? a[i] : 0));
+	return diff == 0;
+}
+
+int64_t util_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t util_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void strbuf_init(struct strbuf *sb)
+{
+	sb->cap = 64;
+	sb->len = 0;
+	sb->buf = xmalloc(sb->cap);
+	sb->buf[0] = '\0';
+}
+
+void strbuf_deinit(struct strbuf *sb)
+{
+	free(sb->buf);
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+}
+
+void strbuf_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	sb->buf[0] = '\0';
+}
+
+static void strbuf_grow(struct strbuf *sb, size_t more)
+{
+	size_t need = sb->len + more + 1;
+
+	if (need <= sb->cap)
+		return;
+	while (sb->cap < need)
+		sb->cap *= 2;
+	sb->buf = xrealloc(sb->buf, sb->cap);
+}
+
+void strbuf_append(struct strbuf *sb, const void *data, size_t len)
+{
+	strbuf_grow(sb, len);
+	memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+}
+
+void strbuf_puts(struct strbuf *sb, const char *s)
+{
+	strbuf_append(sb, s, strlen(s));
+}
+
+void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(sb->buf + sb->len, sb->cap - sb->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sb->cap - sb->len) {
+		strbuf_grow(sb, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(sb->buf + sb->len, sb->cap - sb->len, fmt, ap);
+		va_end(ap);
+	}
+	sb->len += (size_t)n;
+}
+
+char *strbuf_steal(struct strbuf *sb)
+{
+	char *p = sb->buf;
+
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+	return p;
+}
+
+static int fsync_dir_of(const char *path)
+{
+	char *copy = xstrdup(path);
+	int fd, rc = 0;
+
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		rc = -errno;
+	else if (fsync(fd) < 0)
+		rc = -errno;
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return rc;
+}
+
+int util_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
+{
+	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
+	const char *p = data;
+	int fd, rc = 0;
+
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = -errno;
+		goto out;
+	}
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			rc = -errno;
+			goto out;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		rc = -errno;
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	rc = fsync_dir_of(path);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (rc < 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+int util_read_file(const char *path, size_t max, char **out, size_t *outlen)
+{
+	struct strbuf sb;
+	char buf[65536];
+	int fd, rc = 0;
+	ssize_t r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	strbuf_init(&sb);
+	while ((r = read(fd, buf, sizeof(buf))) != 0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = -errno;
+			goto out;
+		}
+		if (sb.len + (size_t)r > max) {
+			rc = DADNS_E2BIG;
+			goto out;
+		}
+		strbuf_append(&sb, buf, (size_t)r);
+	}
+	if (outlen)
+		*outlen = sb.len;
+	*out = strbuf_steal(&sb);
+out:
+	close(fd);
+	if (rc < 0)
+		strbuf_deinit(&sb);
+	return rc;
+}
+
+int util_mkdir_p(const char *path, mode_t mode)
+{
+	char *copy = xstrdup(path), *p;
+	int rc = 0;
+
+	for (p = copy + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(copy, mode) < 0 && errno != EEXIST) {
+			rc = -errno;
+			break;
+		}
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	free(copy);
+	return rc;
+}
+
+/* Read what the child writes until it closes the pipe or time runs out. */
+static int run_collect(int fd, int64_t deadline, char *out, size_t outlen)
+{
+	size_t used = 0;
+	char sink[4096];
+
+	for (;;) {
+		int64_t left = deadline - util_mono_ms();
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t r;
+		int n;
+
+		if (left <= 0)
+			return DADNS_ETIMEDOUT;
+		n = poll(&pfd, 1, (int)left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return DADNS_ETIMEDOUT;
+		if (out && used + 1 < outlen)
+			r = read(fd, out + used, outlen - 1 - used);
+		else
+			r = read(fd, sink, sizeof(sink));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return 0;
+		if (out && used + 1 < outlen) {
+			used += (size_t)r;
+			out[used] = '\0';
+		}
+	}
+}
+
+int util_run(char *const argv[], int timeout_ms, char *out, size_t outlen, int *status)
+{
+	int pfd[2], rc, wst = 0;
+	pid_t pid;
+
+	if (out && outlen)
+		out[0] = '\0';
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		rc = -errno;
+		close(pfd[0]);
+		close(pfd[1]);
+		return rc;
+	}
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY);
+		if (devnull >= 0)
+			dup2(devnull, 0);
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		signal(SIGPIPE, SIG_DFL);
+		execvp(argv[0], argv);
+		dprintf(2, "cannot run %s: %s", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	rc = run_collect(pfd[0], util_mono_ms() + timeout_ms, out, outlen);
+	close(pfd[0]);
+	if (rc == DADNS_ETIMEDOUT)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
+		;
+	if (status)
+		*status = WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + WTERMSIG(wst);
+	return rc;
+}
+
+char **util_argv_split(const char *cmdline, size_t extra, size_t *argc)
+{
+	size_t n = 0, cap = 8;
+	char **argv = xcalloc(cap + extra + 1, sizeof(char *));
+	const char *p = cmdline ? cmdline : "";
+	struct strbuf word;
+
+	strbuf_init(&word);
+	for (;;) {
+		char quote = 0;
+		int have = 0;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		strbuf_reset(&word);
+		while (*p && (quote || (*p != ' ' && *p != '\t'))) {
+			if (!quote && (*p == '"' || *p == '\'')) {
+				quote = *p++;
+				have = 1;
+				continue;
+			}
+			if (quote && *p == quote) {
+				quote = 0;
+				p++;
+				continue;
+			}
+			strbuf_append(&word, p++, 1);
+			have = 1;
+		}
+		if (!have)
+			continue;
+		if (n == cap) {
+			cap *= 2;
+			argv = xrealloc(argv, (cap + extra + 1) * sizeof(char *));
+		}
+		argv[n++] = xstrdup(word.buf);
+	}
+	strbuf_deinit(&word);
+	memset(argv + n, 0, (cap + extra + 1 - n) * sizeof(char *));
+	if (argc)
+		*argc = n;
+	return argv;
+}
+
+void util_argv_free(char **argv)
+{
+	char **p;
+
+	if (!argv)
+		return;
+	for (p = argv; *p; p++)
+		free(*p);
+	free(argv);
+}

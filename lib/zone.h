@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* zone.h -- validate zone text as DirectAdmin pushes it (libldns) */
+#ifndef DADNS_ZONE_H
+#define DADNS_ZONE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <ldns/ldns.h>
+
+#define ZONE_DEFAULT_TTL 3600
+
+struct zone_info {
+	int64_t serial;  /* SOA serial */
+	int records;     /* resource records, SOA included */
+	char *text;      /* the zone as stored and served: the pushed text with
+	                    "$ORIGIN domain." and "$TTL 3600" lines put first when
+	                    the text had none before its first record. Owned. */
+};
+
+/* Validate the zone text for domain (normalized, see domain.h). len octets
+ * of text are read; NUL bytes are refused. Refused, with err set to
+ * "line N: reason" (or a reason without a line where none applies):
+ * syntax errors, $INCLUDE, $GENERATE, a record whose owner is outside the
+ * zone (also after a later $ORIGIN), no SOA, more than one SOA, an SOA not
+ * at the apex, more than max_records records (0 = no limit), an empty zone.
+ * On success fills *out (caller calls zone_info_deinit) and returns 0;
+ * on refusal returns DADNS_EPARSE and *out is untouched. */
+int zone_validate(const char *domain, const char *text, size_t len, int max_records,
+		  struct zone_info *out, char *err, size_t errlen);
+void zone_info_deinit(struct zone_info *zi);
+
+/* Parse an already validated zone text (as stored) into its records, in
+ * file order, SOA first. *out is owned by the caller (ldns_rr_list_deep_free).
+ * Returns 0 or DADNS_EPARSE with err set. */
+int zone_parse(const char *domain, const char *text, size_t len, ldns_rr_list **out,
+	       char *err, size_t errlen);
+
+#endif
