@@ -135,6 +135,7 @@ struct parse {
 	const char *file;
 	FILE *fp;
 	int line;
+	int section_line;  /* line of the last [section] header */
 	int too_long;
 	char err[512];
 	struct seen *seen;
@@ -413,7 +414,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	}
 	base = section_base(p->cfg, sec, sname, 0, &idx);
 	if (!base) {
-		base = section_base(p->cfg, sec, sname, p->line, &idx);
+		base = section_base(p->cfg, sec, sname, p->section_line, &idx);
 		apply_defaults(p->cfg, sec, base);
 	}
 	for (i = 0; i < p->n_seen; i++)
@@ -436,12 +437,13 @@ static char *reader(char *str, int num, void *stream)
 	if (!r)
 		return NULL;
 	len = strlen(str);
-	if (len > 0 && str[len - 1] == '\n')
-		p->line++;
-	else if (!feof(p->fp))
+	if (len > 0 && str[len - 1] != '\n' && !feof(p->fp)) {
 		p->too_long = 1;
-	else
-		p->line++;
+		return r;
+	}
+	p->line++;
+	if (str[strspn(str, " \t")] == '[')
+		p->section_line = p->line;
 	return r;
 }
 
@@ -696,7 +698,7 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 		if (r < 0)
 			snprintf(err, errlen, "%s: cannot read", cfg->path);
 		else if (p.too_long)
-			snprintf(err, errlen, "%s:%d: line too long (over 4000 characters)", cfg->path, p.line);
+			snprintf(err, errlen, "%s:%d: line too long (over 4000 characters)", cfg->path, p.line + 1);
 		else if (p.err[0])
 			snprintf(err, errlen, "%s:%d: %s", cfg->path, r, p.err);
 		else

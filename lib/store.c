@@ -191,21 +191,32 @@ static int step_done(struct store *st, sqlite3_stmt *s)
 	return rc == SQLITE_BUSY ? DADNS_EBUSY : DADNS_EIO;
 }
 
-static int migrate(struct store *st, char *err, size_t errlen)
+static int user_version(struct store *st)
 {
 	sqlite3_stmt *s = NULL;
-	int version = 0, rc;
+	int version = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return version;
+}
+
+static int migrate(struct store *st, char *err, size_t errlen)
+{
+	int version, rc;
 	size_t i;
 
+	/* Up to date: no write lock needed (another program may hold it). */
+	if (user_version(st) == (int)ARRAY_SIZE(migrations))
+		return 0;
 	rc = store_begin(st);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot lock the database for migration: %s", sqlite3_errmsg(st->db));
 		return rc;
 	}
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		version = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
+	version = user_version(st);
 	if (version > (int)ARRAY_SIZE(migrations)) {
 		snprintf(err, errlen, "database schema version %d is newer than this dadns (%zu)",
 			 version, ARRAY_SIZE(migrations));
