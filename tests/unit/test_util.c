@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* test_util.c -- child processes, atomic files, argv splitting, constant-time compare */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/util.h"
+#include "tests/unit/tap.h"
+
+int main(void)
+{
+	char dir[] = "/tmp/dadns-test-util-XXXXXX", path[256], out[64], *data = NULL;
+	size_t argc = 0, len = 0;
+	struct stat stb;
+	int status = -1;
+	int64_t t0;
+	char **argv;
+
+	if (!mkdtemp(dir))
+		return 1;
+
+	argv = util_argv_split("  nsd-control  -c '/etc/nsd/my nsd.conf' \"\" reload", 2, &argc);
+	is_int(argc, 5, "five words (an empty quoted word counts)");
+	is_str(argv[0], "nsd-control", "first word");
+	is_str(argv[2], "/etc/nsd/my nsd.conf", "single quotes keep the space");
+	is_str(argv[3], "", "empty quoted word");
+	ok(argv[5] == NULL && argv[6] == NULL && argv[7] == NULL, "room for extra entries, NULL-filled");
+	argv[5] = xstrdup("example.com");
+	util_argv_free(argv);
+	argv = util_argv_split("", 0, &argc);
+	is_int(argc, 0, "empty command line");
+	util_argv_free(argv);
+
+	{
+		char *const echo[] = { "sh", "-c", "echo hello; echo oops >&2; exit 3", NULL };
+		is_int(util_run(echo, 5000, out, sizeof(out), &status), 0, "run a program");
+		is_int(status, 3, "its exit status");
+		ok(strstr(out, "hello") && strstr(out, "oops"), "stdout and stderr captured");
+	}
+	{
+		char *const sleeper[] = { "sleep", "10", NULL };
+		t0 = util_mono_ms();
+		is_int(util_run(sleeper, 300, NULL, 0, &status), DADNS_ETIMEDOUT, "killed after the timeout");
+		ok(util_mono_ms() - t0 < 3000, "and promptly");
+		is_int(status, 128 + 9, "status says SIGKILL");
+	}
+	{
+		char *const missing[] = { "/nonexistent/prog", NULL };
+		is_int(util_run(missing, 2000, out, sizeof(out), &status), 0, "missing program runs the child");
+		is_int(status, 127, "which exits 127");
+	}
+	{
+		char *const chatty[] = { "sh", "-c", "yes | head -c 200000", NULL };
+		is_int(util_run(chatty, 5000, out, sizeof(out), &status), 0, "more output than the buffer");
+		is_int(strlen(out), sizeof(out) - 1, "truncated to the buffer");
+	}
+
+	snprintf(path, sizeof(path), "%s/zone.db", dir);
+	is_int(util_write_file_atomic(path, "abc\n", 4, 0640), 0, "atomic write");
+	is_int(util_read_file(path, 100, &data, &len), 0, "read back");
+	is_str(data, "abc\n", "same content");
+	free(data);
+	stat(path, &stb);
+	is_int(stb.st_mode & 0777, 0640, "mode applied");
+	is_int(util_write_file_atomic(path, "x", 1, 0644), 0, "replace");
+	is_int(util_read_file(path, 0, &data, &len), DADNS_E2BIG, "read refuses past max");
+	snprintf(path, sizeof(path), "%s/missing/zone.db", dir);
+	ok(util_write_file_atomic(path, "x", 1, 0644) < 0, "write into a missing directory fails");
+	snprintf(path, sizeof(path), "%s/a/b/c", dir);
+	is_int(util_mkdir_p(path, 0755), 0, "mkdir -p");
+	ok(stat(path, &stb) == 0 && S_ISDIR(stb.st_mode), "made");
+
+	ok(util_ct_streq("secret", "secret"), "equal");
+	ok(!util_ct_streq("secreT", "secret"), "differ in the last byte");
+	ok(!util_ct_streq("secret", "secret2"), "prefix");
+	ok(!util_ct_streq("secret2", "secret"), "longer");
+	ok(!util_ct_streq("", "x"), "empty vs one");
+	ok(util_ct_streq("", ""), "both empty");
+
+	{
+		struct strbuf sb;
+		strbuf_init(&sb);
+		for (int i = 0; i < 1000; i++)
+			strbuf_printf(&sb, "%d,", i);
+		ok(sb.len > 3000 && !strncmp(sb.buf, "0,1,2,", 6), "strbuf grows");
+		strbuf_deinit(&sb);
+	}
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	if (system(path) != 0)
+		return 1;
+	return tap_done();
+}
