@@ -32,9 +32,6 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HDRS      := $(wildcard lib/*.h lib/backends/*.h tests/unit/*.h cmd/*/*.h)
 
 all: $(addprefix $(BUILD)/,$(PROGRAMS))
-ifneq ($(BUILD),build)
-	@ln -sfn $(BUILD) build 2>/dev/null || true
-endif
 
 $(BUILD)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -45,7 +42,8 @@ $(BUILD)/libdadns.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 .SECONDEXPANSION:
-$(addprefix $(BUILD)/,$(PROGRAMS)): $(BUILD)/%: $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard cmd/%/*.c)) $(BUILD)/libdadns.a
+prog_objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard cmd/$(1)/*.c))
+$(addprefix $(BUILD)/,$(PROGRAMS)): $(BUILD)/%: $$(call prog_objs,$$*) $(BUILD)/libdadns.a
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libdadns.a $(LDLIBS)
 
 $(UNIT_BIN): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libdadns.a

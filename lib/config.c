@@ -27,7 +27,8 @@ enum ktype { T_STR, T_SECRET, T_INT, T_LONG, T_BOOL, T_DOUBLE, T_LOGLEVEL, T_DUR
 #define B_NSD   0x2
 #define B_BIND  0x4
 #define B_MYSQL 0x8
-#define B_ALL   0xf
+#define B_NULL  0x10
+#define B_ALL   0x1f
 
 struct key {
 	enum sec sec;
@@ -67,7 +68,8 @@ static const struct key keys[] = {
 	{ SEC_BACKEND, "enabled", T_BOOL, BO(enabled), "1", 0, 0, B_ALL },
 	{ SEC_BACKEND, "timeout", T_INT, BO(timeout), "30", 1, 3600, B_ALL },
 	{ SEC_BACKEND, "verify", T_BOOL, BO(verify), "1", 0, 0, B_ALL },
-	{ SEC_BACKEND, "zones_dir", T_STR, BO(zones_dir), NULL, 0, 0, B_DNS },
+	{ SEC_BACKEND, "zones_dir", T_STR, BO(zones_dir), NULL, 0, 0, B_DNS | B_NULL },
+	{ SEC_BACKEND, "delay_ms", T_INT, BO(delay_ms), "0", 0, 600000, B_NULL },
 	{ SEC_BACKEND, "nsd_conf", T_STR, BO(nsd_conf), NULL, 0, 0, B_NSD },
 	{ SEC_BACKEND, "named_conf", T_STR, BO(named_conf), NULL, 0, 0, B_BIND },
 	{ SEC_BACKEND, "pattern", T_STR, BO(pattern), NULL, 0, 0, B_NSD },
@@ -152,6 +154,8 @@ static unsigned backend_type_mask(const char *type)
 		return B_DNS | B_BIND;
 	if (!strcmp(type, "coredns_mysql") || !strcmp(type, "powerdns_mysql"))
 		return B_MYSQL;
+	if (!strcmp(type, "null"))
+		return B_NULL;
 	return 0;
 }
 
@@ -519,6 +523,21 @@ static int env_apply_one(struct parse *p, const char *var, size_t varlen, const 
 	return 0;
 }
 
+/* Does DADNS_<WORD>_... start with a section word? (Other DADNS_* variables,
+ * e.g. of the test harness, are not meant for the configuration.) */
+static int env_names_section(const char *var)
+{
+	char prefix[64];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sections); i++) {
+		env_prefix(sections[i].word, NULL, prefix, sizeof(prefix));
+		if (!strncmp(var, prefix, strlen(prefix)))
+			return 1;
+	}
+	return 0;
+}
+
 static int env_apply(struct parse *p, char *err, size_t errlen)
 {
 	char **e;
@@ -534,7 +553,7 @@ static int env_apply(struct parse *p, char *err, size_t errlen)
 			snprintf(err, errlen, "environment %.*s: %s", (int)(eq - *e), *e, p->err);
 			return -1;
 		}
-		if (r == 0)
+		if (r == 0 && env_names_section(*e))
 			log_warn("environment %.*s matches no configuration key; ignored",
 				 (int)(eq - *e), *e);
 	}

@@ -374,6 +374,11 @@ int util_run(char *const argv[], int timeout_ms, char *out, size_t outlen, int *
 	}
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_RDONLY);
+		sigset_t none;
+
+		/* The caller's thread may block signals; the program must not inherit that. */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		if (devnull >= 0)
 			dup2(devnull, 0);
 		dup2(pfd[1], 1);
