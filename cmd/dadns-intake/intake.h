@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* intake.h -- dadns-intake: the FastCGI responder DirectAdmin pushes zones to */
+#ifndef DADNS_INTAKE_H
+#define DADNS_INTAKE_H
+
+#include <fcgiapp.h>
+
+#include "lib/config.h"
+#include "lib/http.h"
+#include "lib/store.h"
+#include "lib/util.h"
+
+/* Options from the command line. */
+struct intake_opts {
+	const char *listen;     /* NULL: the listening socket is fd 0 */
+	int socket_mode;        /* mode of a unix socket made by --listen */
+};
+
+/* One request being answered; lives on a worker thread's stack. */
+struct intake_req {
+	FCGX_Request *fcgi;
+	const struct config *cfg;
+	struct store *st;          /* this thread's connection */
+	const char *method;        /* "GET", "POST", ... (never NULL) */
+	char *path;                /* REQUEST_URI up to '?' (owned) */
+	const char *uri;           /* REQUEST_URI as sent, for the log */
+	const char *query;         /* QUERY_STRING (never NULL) */
+	const char *remote_addr;   /* REMOTE_ADDR or "-" */
+	const char *content_type;  /* CONTENT_TYPE, NULL when absent or empty */
+	long long content_length;
+	char *body;                /* read by intake_read_body (owned), NUL-terminated */
+	size_t body_len;
+	int body_read;
+	struct http_form params;   /* query (first) and, when decoded, body pairs */
+	/* the answer */
+	int status;                /* HTTP status, 200 unless set */
+	struct strbuf answer;      /* URL-encoded key=value&... */
+	const char *allow;         /* Allow header for 405 */
+	int reject;                /* 1: log at warn */
+	char note[512];            /* outcome for the log line */
+};
+
+/* Listen (opts->listen, or the inherited socket: fd 3 under systemd socket
+ * activation, else fd 0), start cfg->app.threads workers each with
+ * its own store connection, serve until SIGTERM/SIGINT, then stop accepting,
+ * let in-flight requests finish and return. Returns 0, or a negative
+ * DADNS_E* on a start-up failure (already logged). */
+int intake_run(const struct config *cfg, const struct intake_opts *opts);
+
+/* Answer one accepted FastCGI request (request.c). */
+void intake_handle(FCGX_Request *fcgi, const struct config *cfg, struct store *st);
+
+/* Read the request body (at most cfg max_body_bytes; the caller checked
+ * CONTENT_LENGTH). Returns 0 or a negative DADNS_E* with the answer set. */
+int intake_read_body(struct intake_req *r);
+
+/* Set the answer: status, then key/value pairs (NULL-terminated list of
+ * key, value, key, value...). error=1 answers are logged at warn with text
+ * and details as the reason. */
+void intake_answer(struct intake_req *r, int status, ...) __attribute__((sentinel));
+
+/* The CMD_API_DNS_ADMIN command (dnsadmin.c). */
+void intake_dns_admin(struct intake_req *r);
+
+#endif
