@@ -63,6 +63,7 @@ static const struct key keys[] = {
 	{ SEC_WORKER, "lease_seconds", T_INT, CO(worker.lease_seconds), "300", 1, 86400, 0 },
 	{ SEC_WORKER, "poll_interval_ms", T_INT, CO(worker.poll_interval_ms), "2000", 10, 3600000, 0 },
 	{ SEC_WORKER, "wake_socket", T_STR, CO(worker.wake_socket), NULL, 0, 0, 0 },
+	{ SEC_WORKER, "keep_done_days", T_INT, CO(worker.keep_done_days), "7", 0, 3650, 0 },
 
 	{ SEC_BACKEND, "type", T_STR, BO(type), NULL, 0, 0, B_ALL },
 	{ SEC_BACKEND, "enabled", T_BOOL, BO(enabled), "1", 0, 0, B_ALL },

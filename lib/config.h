@@ -93,6 +93,7 @@ struct config {
 		int lease_seconds;        /* default 300 */
 		int poll_interval_ms;     /* default 2000 */
 		char *wake_socket;        /* default "<db_path>.wake" */
+		int keep_done_days;       /* default 7; 0 = keep for ever */
 	} worker;
 	struct config_backend *backends;
 	size_t n_backends;

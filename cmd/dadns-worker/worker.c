@@ -48,6 +48,7 @@ struct worker {
 	int lock_fd;                 /* flock on <db_path>.worker.lock */
 	int64_t lease_ms;
 	int64_t next_renew;          /* monotonic ms */
+	int64_t next_prune;          /* monotonic ms */
 	sigset_t waitmask;           /* signal mask while waiting in ppoll */
 };
 
@@ -396,6 +397,27 @@ static void wait_events(struct worker *w, int busy)
 		wake_drain(w->wake_fd);
 }
 
+/* Done jobs are history: keep them keep_done_days, then drop them so the
+ * queue does not grow without end. Checked at most once an hour. */
+static void prune(struct worker *w)
+{
+	int64_t now = util_mono_ms(), cutoff;
+	sqlite3_stmt *s = NULL;
+
+	if (w->cfg->worker.keep_done_days <= 0 || now < w->next_prune)
+		return;
+	w->next_prune = now + 3600 * 1000;
+	cutoff = util_now_ms() - (int64_t)w->cfg->worker.keep_done_days * 86400 * 1000;
+	if (sqlite3_prepare_v2(store_db(w->st), "DELETE FROM jobs WHERE state = 'done' AND updated_at < ?1",
+			       -1, &s, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(s, 1, cutoff);
+	if (sqlite3_step(s) == SQLITE_DONE && sqlite3_changes(store_db(w->st)) > 0)
+		log_info("worker: pruned %d done jobs older than %d days", sqlite3_changes(store_db(w->st)),
+			 w->cfg->worker.keep_done_days);
+	sqlite3_finalize(s);
+}
+
 static void worker_loop(struct worker *w)
 {
 	size_t claimed;
@@ -410,6 +432,7 @@ static void worker_loop(struct worker *w)
 		}
 		busy = record_all(w) < 0;
 		renew(w);
+		prune(w);
 		busy |= claim_more(w, &claimed) < 0;
 		if (w->once && !busy && claimed == 0 && w->n_live == 0 && !w->backlog)
 			break;

@@ -206,7 +206,8 @@ teardown() {
 
 @test "worker: kill -9 in the middle of a batch, restart: no job left running, none lost" {
 	worker_backend a "zones_dir=$ZA" delay_ms=3000
-	worker_ini lease_seconds=1 batch_max=100
+	# The default 300 s lease: the restarted worker must not wait for it.
+	worker_ini batch_max=100
 	bulk_push 300 crash
 	start_worker
 	wait_until 3 jobs_running
@@ -216,13 +217,41 @@ teardown() {
 	[ "$(files_in "$ZA")" -eq 0 ]
 	BACKEND_SECTIONS=()
 	worker_backend a "zones_dir=$ZA"
-	worker_ini lease_seconds=1 batch_max=100
-	# Restarted at once: it takes the jobs over when the dead worker's leases run out.
+	worker_ini batch_max=100
+	# Restarted at once: it holds the worker lock, so the dead worker's jobs
+	# are given back at start instead of after their leases run out.
 	start_worker
+	# (start_worker saw the first worker's "started" line: wait for this one's.)
+	wait_until 10 grep -qE "released [0-9]+ jobs left running by a previous worker" "$WORKER_LOG"
 	wait_until 10 queue_idle
 	[ "$(files_in "$ZA")" -eq 300 ]
 	[ "$(jobs_in done)" -eq 300 ]
 	[ "$(jobs_in running)" -eq 0 ]
+}
+
+@test "worker: a second worker daemon on the same database is refused" {
+	worker_backend a "zones_dir=$ZA"
+	worker_ini
+	start_worker
+	run "$DADNS_BUILD/dadns-worker" -c "$INI"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"another dadns-worker holds"* ]]
+}
+
+@test "worker: done jobs older than keep_done_days are pruned, others kept" {
+	worker_backend a "zones_dir=$ZA"
+	worker_ini keep_done_days=2
+	ctl_push old.test 1
+	ctl_push new.test 1
+	run_worker_once
+	[ "$(jobs_in done)" -eq 2 ]
+	sqlite3 "$DB" "update jobs set updated_at = updated_at - 3 * 86400000 where domain = 'old.test'"
+	sqlite3 "$DB" "insert into jobs(domain, op, source, state, attempt, run_after, created_at, updated_at, last_error) values('dead.test', 'write', 'da', 'dead', 5, 0, 0, 0, 'x')"
+	run_worker_once
+	[ "$(sqlite3 "$DB" "select count(*) from jobs where domain = 'old.test'")" -eq 0 ]
+	[ "$(sqlite3 "$DB" "select count(*) from jobs where domain = 'new.test'")" -eq 1 ]
+	[ "$(jobs_in dead)" -eq 1 ]
+	grep "pruned 1 done jobs older than 2 days" "$WORKER_LOG"
 }
 
 @test "worker: SIGTERM finishes the batch in hand, gives the rest back and exits 0" {
