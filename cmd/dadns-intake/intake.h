@@ -36,6 +36,8 @@ struct intake_req {
 	int status;                /* HTTP status, 200 unless set */
 	struct strbuf answer;      /* URL-encoded key=value&... */
 	const char *allow;         /* Allow header for 405 */
+	const char *answer_type;   /* Content-Type; NULL: text/plain */
+	int quiet;                 /* 1: log a success at debug (health checks) */
 	int reject;                /* 1: log at warn */
 	char note[512];            /* outcome for the log line */
 };
@@ -61,5 +63,13 @@ void intake_answer(struct intake_req *r, int status, ...) __attribute__((sentine
 
 /* The CMD_API_DNS_ADMIN command (dnsadmin.c). */
 void intake_dns_admin(struct intake_req *r);
+
+/* The operator endpoints (operator.c), for GET and HEAD: /health (no
+ * credentials; error=0&text=ok, or 503 when the database does not answer),
+ * /status (JSON, 503 when the database cannot be read), /metrics
+ * (Prometheus text format 0.0.4). */
+void intake_health(struct intake_req *r);
+void intake_status(struct intake_req *r);
+void intake_metrics(struct intake_req *r);
 
 #endif

@@ -11,7 +11,8 @@
 #define LOG_URI_MAX 400  /* octets of the request URI shown in a log line */
 #define READ_CHUNK 65536
 
-enum endpoint { EP_NONE, EP_LOGIN_TEST, EP_DNS_ADMIN, EP_USER_EXISTS, EP_POP };
+enum endpoint { EP_NONE, EP_LOGIN_TEST, EP_DNS_ADMIN, EP_USER_EXISTS, EP_POP, EP_HEALTH, EP_STATUS,
+		EP_METRICS };
 
 static const struct {
 	const char *path;
@@ -21,6 +22,9 @@ static const struct {
 	{ "/CMD_API_DNS_ADMIN", EP_DNS_ADMIN },
 	{ "/CMD_API_USER_EXISTS", EP_USER_EXISTS },
 	{ "/CMD_API_POP", EP_POP },
+	{ "/health", EP_HEALTH },
+	{ "/status", EP_STATUS },
+	{ "/metrics", EP_METRICS },
 };
 
 static const char *status_text(int status)
@@ -31,6 +35,7 @@ static const char *status_text(int status)
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 413: return "Payload Too Large";
+	case 503: return "Service Unavailable";
 	default: return "Error";
 	}
 }
@@ -181,15 +186,17 @@ static void send_answer(struct intake_req *r)
 	int n;
 
 	n = snprintf(head, sizeof(head),
-		     "Status: %d %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
+		     "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
 		     "Cache-Control: no-store\r\n%s%s%s%s\r\n",
-		     r->status, status_text(r->status), r->answer.len,
+		     r->status, status_text(r->status),
+		     r->answer_type ? r->answer_type : "text/plain", r->answer.len,
 		     r->status == 401 ? "WWW-Authenticate: Basic realm=\"dadns\"\r\n" : "",
 		     r->allow ? "Allow: " : "", r->allow ? r->allow : "", r->allow ? "\r\n" : "");
 	if (n < 0 || (size_t)n >= sizeof(head))
 		return;
 	FCGX_PutStr(head, n, r->fcgi->out);
-	FCGX_PutStr(r->answer.buf, (int)r->answer.len, r->fcgi->out);
+	if (strcmp(r->method, "HEAD") != 0)
+		FCGX_PutStr(r->answer.buf, (int)r->answer.len, r->fcgi->out);
 }
 
 static void log_request(struct intake_req *r, int64_t started)
@@ -200,6 +207,9 @@ static void log_request(struct intake_req *r, int64_t started)
 	if (r->reject)
 		log_warn("intake: reject %s %.*s%s from %s: %d %s (%d ms)", r->method, LOG_URI_MAX, r->uri,
 			 ulen > LOG_URI_MAX ? "..." : "", r->remote_addr, r->status, r->note, ms);
+	else if (r->quiet)
+		log_debug("intake: %s %.*s%s from %s: %d %s (%d ms)", r->method, LOG_URI_MAX, r->uri,
+			  ulen > LOG_URI_MAX ? "..." : "", r->remote_addr, r->status, r->note, ms);
 	else
 		log_info("intake: %s %.*s%s from %s: %d %s (%d ms)", r->method, LOG_URI_MAX, r->uri,
 			 ulen > LOG_URI_MAX ? "..." : "", r->remote_addr, r->status, r->note, ms);
@@ -254,6 +264,24 @@ static int req_admit(struct intake_req *r)
 	return 0;
 }
 
+/* The operator endpoints: the DA credentials (but for /health), GET or HEAD. */
+static int req_admit_operator(struct intake_req *r, int need_auth)
+{
+	const char *why = NULL;
+
+	if (need_auth && !auth_check(r, &why)) {
+		intake_answer(r, 401, "error", "1", "text", "Unauthorized", "details", why, NULL);
+		return -1;
+	}
+	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
+		r->allow = "GET, HEAD";
+		intake_answer(r, 405, "error", "1", "text", "Method not allowed", "details",
+			      "use GET or HEAD", NULL);
+		return -1;
+	}
+	return 0;
+}
+
 void intake_handle(FCGX_Request *fcgi, const struct config *cfg, struct store *st)
 {
 	int64_t started = util_mono_ms();
@@ -266,8 +294,12 @@ void intake_handle(FCGX_Request *fcgi, const struct config *cfg, struct store *s
 		intake_answer(&r, 404, "error", "1", "text", "Not found", NULL);
 		goto out;
 	}
-	if (req_admit(&r) < 0)
+	if (ep == EP_HEALTH || ep == EP_STATUS || ep == EP_METRICS) {
+		if (req_admit_operator(&r, ep != EP_HEALTH) < 0)
+			goto out;
+	} else if (req_admit(&r) < 0) {
 		goto out;
+	}
 	switch (ep) {
 	case EP_LOGIN_TEST:
 		intake_answer(&r, 200, "error", "0", "text", "dadns connection OK", "details", "none",
@@ -281,6 +313,15 @@ void intake_handle(FCGX_Request *fcgi, const struct config *cfg, struct store *s
 		break;
 	case EP_DNS_ADMIN:
 		intake_dns_admin(&r);
+		break;
+	case EP_HEALTH:
+		intake_health(&r);
+		break;
+	case EP_STATUS:
+		intake_status(&r);
+		break;
+	case EP_METRICS:
+		intake_metrics(&r);
 		break;
 	case EP_NONE:
 		break;

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* status.h -- what the operator asks: desired zones, queue, backend sync, last runs
+ *
+ * One snapshot (one read transaction) of the database, shared by
+ * `dadnsctl status` and dadns-intake's GET /status and GET /metrics, so
+ * that the numbers are computed in one place:
+ * - a backend's zones are in sync when the backend last applied the
+ *   desired serial successfully after the zone's last push, failing when
+ *   its last attempt failed (backend_state result 'fail'), and behind
+ *   otherwise (never applied, older serial, or pushed since);
+ * - a backend's oldest job is the oldest queued or running job it must
+ *   still do: backends = its name, or NULL (every enabled backend) when
+ *   it is enabled;
+ * - overall is error when the database cannot be read, degraded when a
+ *   job is dead, or an enabled backend has failing zones or an oldest job
+ *   older than STATUS_LAG_DEGRADED_S; else ok. (A disabled backend's
+ *   failures are old news nothing will retry: shown, not judged.)
+ */
+#ifndef DADNS_STATUS_H
+#define DADNS_STATUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "lib/config.h"
+#include "lib/store.h"
+#include "lib/util.h"
+
+#define STATUS_LAG_DEGRADED_S 300
+
+enum status_overall { STATUS_OK = 0, STATUS_DEGRADED, STATUS_ERROR };
+
+/* Job states, in the order of status.jobs[]. */
+enum status_job_state { STATUS_JOB_QUEUED = 0, STATUS_JOB_RUNNING, STATUS_JOB_DONE, STATUS_JOB_DEAD,
+			STATUS_JOB_STATES };
+
+struct status_backend {
+	const char *name;         /* points into the config */
+	const char *type;         /* points into the config */
+	int enabled;
+	long long in_sync;
+	long long behind;
+	long long failing;
+	long long oldest_job_s;   /* age of the oldest job it must still do; -1: none */
+};
+
+/* The last row of table runs for one program. */
+struct status_run {
+	int present;              /* 0: the program never ran (the rest is empty) */
+	int64_t started_at;       /* ms since the epoch */
+	int64_t finished_at;      /* 0 while running (or when it died) */
+	int ok;                   /* 1, 0, or -1 when not recorded */
+	char *summary;            /* NULL when not recorded */
+};
+
+struct status {
+	int overall;              /* enum status_overall */
+	char error[256];          /* why, when overall is STATUS_ERROR */
+	char **reasons;           /* why degraded: n_reasons sentences */
+	size_t n_reasons;
+	int64_t now;              /* ms since the epoch the ages are measured from */
+	long long zones;
+	long long tombstones;
+	long long jobs[STATUS_JOB_STATES];
+	struct status_backend *backends;  /* one per [backend NAME] of the config */
+	size_t n_backends;
+	struct status_run reconcile;      /* runs.program = 'reconcile' */
+	struct status_run peersync;       /* runs.program = 'peersync' */
+};
+
+/* Whether the database answers: a query that reads its schema, and the
+ * file at the path it was opened by is still the one the connection has
+ * open (not deleted, moved away or replaced: writes would go to a file no
+ * other program reads). Returns 0, or DADNS_EIO / DADNS_EBUSY with err set. */
+int status_db_check(struct store *st, char *err, size_t errlen);
+
+/* Read the snapshot at time now (ms since the epoch) for the backends of
+ * cfg, after status_db_check. Always fills *out (caller calls
+ * status_deinit, also after an error). Returns 0, or DADNS_EIO / DADNS_EBUSY
+ * when the database could not be read: then out->overall is STATUS_ERROR and
+ * out->error says why. */
+int status_collect(struct store *st, const struct config *cfg, int64_t now, struct status *out);
+void status_deinit(struct status *s);
+
+/* "ok", "degraded", "error". */
+const char *status_overall_name(int overall);
+/* "queued", "running", "done", "dead". */
+const char *status_job_state_name(int state);
+
+/* The snapshot as a JSON object (new reference, caller decrefs):
+ * {overall, reasons[], zones, tombstones, jobs{queued,running,done,dead},
+ *  dead_jobs, backends[{name,type,enabled,in_sync,behind,failing,
+ *  oldest_job_seconds}], reconcile, peersync}; a run is null or
+ * {started_at, finished_at, ok, summary} with times as ISO 8601 UTC; an
+ * unknown value is null. On STATUS_ERROR: {overall, error} only. */
+json_t *status_json(const struct status *s);
+
+/* Append the snapshot to sb in the Prometheus text exposition format
+ * 0.0.4 (HELP and TYPE lines, label values escaped). On STATUS_ERROR only
+ * dadns_up 0 and dadns_status are written. */
+void status_metrics(const struct status *s, struct strbuf *sb);
+
+/* Append v to sb as a Prometheus label value, escaped (\\, \", \n), without
+ * the quotes. */
+void status_prom_label(struct strbuf *sb, const char *v);
+
+/* Format ms since the epoch as "2026-11-25T22:07:12Z" into out; "-" for 0. */
+void status_time(int64_t ms, char *out, size_t outlen);
+
+#endif
