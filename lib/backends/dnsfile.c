@@ -1,0 +1,553 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* dnsfile.c -- zone files, include files, batches and control commands for nsd and bind */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/backends/dnsfile.h"
+#include "lib/log.h"
+#include "lib/util.h"
+
+#define INCLUDE_MAX (1024L * 1024 * 1024)
+#define SET_TAIL_MAX 64
+
+int dnsfile_name_ok(const char *domain)
+{
+	size_t len, i;
+
+	if (!domain)
+		return 0;
+	len = strlen(domain);
+	if (len == 0 || len > DNSFILE_NAME_MAX || domain[0] == '.' || domain[len - 1] == '.')
+		return 0;
+	for (i = 0; i < len; i++) {
+		char c = domain[i];
+
+		if (c == '.') {
+			if (domain[i + 1] == '.')
+				return 0;
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+int dnsfile_zone_path(const char *zones_dir, const char *domain, char *out, size_t outlen)
+{
+	int n;
+
+	if (!dnsfile_name_ok(domain))
+		return DADNS_EINVAL;
+	n = snprintf(out, outlen, "%s/%s%s", zones_dir, domain, DNSFILE_SUFFIX);
+	if (n < 0 || (size_t)n >= outlen)
+		return DADNS_E2BIG;
+	return 0;
+}
+
+void dnsfile_zone_fail(struct backend_zone *z, int result, const char *fmt, ...)
+{
+	va_list ap;
+
+	z->result = result;
+	va_start(ap, fmt);
+	vsnprintf(z->error, sizeof(z->error), fmt, ap);
+	va_end(ap);
+}
+
+char *dnsfile_oneline(const char *s, size_t max)
+{
+	const char *end = s + strlen(s);
+	struct strbuf sb;
+	int pending = 0;
+
+	strbuf_init(&sb);
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	for (; s < end && sb.len < max; s++) {
+		if (*s == '\n' || *s == '\r') {
+			pending = 1;
+			continue;
+		}
+		if (pending)
+			strbuf_puts(&sb, "; ");
+		pending = 0;
+		strbuf_append(&sb, s, 1);
+	}
+	return strbuf_steal(&sb);
+}
+
+/* ---- sets of names ---- */
+
+void dnsfile_set_init(struct dnsfile_set *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void dnsfile_set_deinit(struct dnsfile_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->names[i]);
+	free(s->names);
+	memset(s, 0, sizeof(*s));
+}
+
+static int set_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names are sorted up to s->sorted (a count); later ones are a short
+ * unsorted tail, so that a batch of additions costs no full sort each. */
+static void set_sort(struct dnsfile_set *s)
+{
+	if (s->sorted == s->n)
+		return;
+	qsort(s->names, s->n, sizeof(char *), set_cmp);
+	s->sorted = s->n;
+}
+
+static long set_find(struct dnsfile_set *s, const char *name)
+{
+	char **hit;
+	size_t i;
+
+	hit = s->sorted ? bsearch(&name, s->names, s->sorted, sizeof(char *), set_cmp) : NULL;
+	if (hit)
+		return hit - s->names;
+	for (i = s->sorted; i < s->n; i++)
+		if (strcmp(s->names[i], name) == 0)
+			return (long)i;
+	return -1;
+}
+
+int dnsfile_set_has(struct dnsfile_set *s, const char *name)
+{
+	return set_find(s, name) >= 0;
+}
+
+int dnsfile_set_add(struct dnsfile_set *s, const char *name)
+{
+	if (set_find(s, name) >= 0)
+		return 0;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->names = xrealloc(s->names, s->cap * sizeof(char *));
+	}
+	s->names[s->n++] = xstrdup(name);
+	if (s->n - s->sorted > SET_TAIL_MAX)
+		set_sort(s);
+	return 1;
+}
+
+int dnsfile_set_del(struct dnsfile_set *s, const char *name)
+{
+	long i = set_find(s, name);
+
+	if (i < 0)
+		return 0;
+	free(s->names[i]);
+	memmove(s->names + i, s->names + i + 1, (s->n - (size_t)i - 1) * sizeof(char *));
+	s->n--;
+	if ((size_t)i < s->sorted)
+		s->sorted--;
+	return 1;
+}
+
+/* ---- include files ---- */
+
+/* The zone name a line of our own include file declares, into name; 0 when
+ * the line declares none. */
+static int include_line_name(const char *line, enum dnsfile_flavor flavor, char *name, size_t len)
+{
+	const char *p = line, *end;
+	size_t n;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (flavor == DNSFILE_NSD) {
+		if (strncmp(p, "name:", 5) != 0)
+			return 0;
+		p += 5;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '"') {
+			end = strchr(++p, '"');
+		} else {
+			end = p + strcspn(p, " \t#\r\n");
+		}
+	} else {
+		if (strncmp(p, "zone \"", 6) != 0)
+			return 0;
+		p += 6;
+		end = strchr(p, '"');
+	}
+	if (!end)
+		return 0;
+	n = (size_t)(end - p);
+	if (n == 0 || n >= len)
+		return 0;
+	memcpy(name, p, n);
+	name[n] = '\0';
+	return 1;
+}
+
+int dnsfile_include_read(const char *path, enum dnsfile_flavor flavor, struct dnsfile_set *s)
+{
+	char *text = NULL, *line, *next, name[512];
+	int rc;
+
+	rc = util_read_file(path, INCLUDE_MAX, &text, NULL);
+	if (rc == DADNS_ENOENT)
+		return 0;
+	if (rc < 0)
+		return rc;
+	for (line = text; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!include_line_name(line, flavor, name, sizeof(name)))
+			continue;
+		if (!dnsfile_name_ok(name)) {
+			log_warn("%s: skipping zone name '%s' that dadns would not write", path, name);
+			continue;
+		}
+		dnsfile_set_add(s, name);
+	}
+	free(text);
+	return 0;
+}
+
+char *dnsfile_include_render(enum dnsfile_flavor flavor, const char *zones_dir, const char *owner,
+			     struct dnsfile_set *s)
+{
+	struct strbuf sb;
+	const char *c = flavor == DNSFILE_NSD ? "#" : "//";
+	size_t i;
+
+	set_sort(s);
+	strbuf_init(&sb);
+	strbuf_printf(&sb, "%s Written by dadns (%s): %zu zone(s). Do not edit: dadns rewrites it.\n",
+		      c, owner, s->n);
+	for (i = 0; i < s->n; i++) {
+		const char *d = s->names[i];
+
+		if (flavor == DNSFILE_NSD)
+			strbuf_printf(&sb,
+				      "zone:\n\tname: \"%s\"\n\tzonefile: \"%s/%s%s\"\n"
+				      "\tprovide-xfr: 127.0.0.1 NOKEY\n\tprovide-xfr: ::1 NOKEY\n",
+				      d, zones_dir, d, DNSFILE_SUFFIX);
+		else
+			strbuf_printf(&sb, "zone \"%s\" { type primary; file \"%s/%s%s\"; };\n", d,
+				      zones_dir, d, DNSFILE_SUFFIX);
+	}
+	return strbuf_steal(&sb);
+}
+
+int dnsfile_include_write(const char *path, enum dnsfile_flavor flavor, const char *zones_dir,
+			  const char *owner, struct dnsfile_set *s)
+{
+	char *text = dnsfile_include_render(flavor, zones_dir, owner, s);
+	int rc = util_write_file_atomic(path, text, strlen(text), 0644);
+
+	free(text);
+	return rc;
+}
+
+/* ---- child processes ---- */
+
+/* Feed `in` to the child's stdin and collect its output (up to max octets,
+ * the rest read and dropped) until it closes stdout, or time runs out. */
+static int run_io(int ofd, int ifd, const char *in, size_t inlen, int64_t deadline,
+		  struct strbuf *out, size_t max)
+{
+	size_t sent = 0;
+	char buf[8192];
+	int rc = 0;
+
+	for (;;) {
+		struct pollfd p[2] = { { .fd = ofd, .events = POLLIN }, { .fd = ifd, .events = POLLOUT } };
+		int64_t left = deadline - util_mono_ms();
+		ssize_t r;
+		int np = ifd >= 0 ? 2 : 1;
+
+		if (left <= 0) {
+			rc = DADNS_ETIMEDOUT;
+			break;
+		}
+		if (poll(p, (nfds_t)np, (int)left) < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -errno;
+			break;
+		}
+		if (ifd >= 0 && p[1].revents) {
+			r = send(ifd, in + sent, inlen - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+			if (r > 0)
+				sent += (size_t)r;
+			/* The child may stop reading early; its output says why. */
+			if (sent == inlen || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+				close(ifd);
+				ifd = -1;
+			}
+		}
+		if (!p[0].revents)
+			continue;
+		r = read(ofd, buf, sizeof(buf));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (out && out->len < max)
+			strbuf_append(out, buf, (size_t)r < max - out->len ? (size_t)r : max - out->len);
+	}
+	if (ifd >= 0)
+		close(ifd);
+	return rc;
+}
+
+static void run_child(char *const argv[], int ifd, int ofd)
+{
+	static const char msg[] = "cannot run the program\n";
+	sigset_t none;
+	ssize_t w;
+
+	/* The worker may block signals in its threads; the child must not
+	 * inherit that, nor an ignored SIGPIPE. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	if (ifd >= 0)
+		dup2(ifd, 0);
+	else
+		dup2(open("/dev/null", O_RDONLY), 0);
+	dup2(ofd, 1);
+	dup2(ofd, 2);
+	execvp(argv[0], argv);
+	w = write(2, msg, sizeof(msg) - 1);
+	(void)w;
+	_exit(127);
+}
+
+int dnsfile_run(char *const argv[], const char *in, size_t inlen, int timeout_ms,
+		struct strbuf *out, size_t max, int *status)
+{
+	int op[2] = { -1, -1 }, sp[2] = { -1, -1 }, rc, wst = 0;
+	pid_t pid;
+
+	if (!in)
+		inlen = 0;
+	if (pipe2(op, O_CLOEXEC) < 0)
+		return -errno;
+	/* A socket rather than a pipe for stdin: send() with MSG_NOSIGNAL
+	 * cannot raise SIGPIPE in a threaded daemon. */
+	if (inlen && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	pid = fork();
+	if (pid < 0) {
+		rc = -errno;
+		goto out;
+	}
+	if (pid == 0)
+		run_child(argv, sp[1], op[1]);
+	close(op[1]);
+	op[1] = -1;
+	if (sp[1] >= 0)
+		close(sp[1]);
+	sp[1] = -1;
+	rc = run_io(op[0], sp[0], in, inlen, util_mono_ms() + timeout_ms, out, max);
+	sp[0] = -1;  /* closed by run_io */
+	if (rc == DADNS_ETIMEDOUT)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
+		;
+	if (status)
+		*status = WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + WTERMSIG(wst);
+out:
+	if (op[0] >= 0)
+		close(op[0]);
+	if (op[1] >= 0)
+		close(op[1]);
+	if (sp[0] >= 0)
+		close(sp[0]);
+	if (sp[1] >= 0)
+		close(sp[1]);
+	return rc;
+}
+
+/* ---- control commands ---- */
+
+void dnsfile_ctl_init(struct dnsfile_ctl *c, const char *label, const char *control,
+		      int timeout_s)
+{
+	memset(c, 0, sizeof(*c));
+	c->label = xstrdup(label);
+	c->control = xstrdup(control);
+	c->timeout_ms = (timeout_s > 0 ? timeout_s : 30) * 1000;
+	strbuf_init(&c->verbs);
+}
+
+void dnsfile_ctl_deinit(struct dnsfile_ctl *c)
+{
+	free(c->label);
+	free(c->control);
+	strbuf_deinit(&c->verbs);
+	memset(c, 0, sizeof(*c));
+}
+
+void dnsfile_ctl_batch_start(struct dnsfile_ctl *c)
+{
+	c->batch_count = 0;
+	c->n_verbs = 0;
+	strbuf_reset(&c->verbs);
+}
+
+/* Count one command with this verb (main thread only). */
+static void ctl_count(struct dnsfile_ctl *c, const char *verb)
+{
+	size_t i;
+
+	c->batch_count++;
+	c->total++;
+	for (i = 0; i < c->n_verbs; i++)
+		if (strcmp(c->verb[i].name, verb) == 0)
+			break;
+	if (i == c->n_verbs) {
+		if (c->n_verbs == DNSFILE_VERBS_MAX)
+			return;
+		snprintf(c->verb[i].name, sizeof(c->verb[i].name), "%s", verb);
+		c->verb[i].n = 0;
+		c->n_verbs++;
+	}
+	c->verb[i].n++;
+}
+
+const char *dnsfile_ctl_verbs(struct dnsfile_ctl *c)
+{
+	size_t i;
+
+	strbuf_reset(&c->verbs);
+	for (i = 0; i < c->n_verbs; i++) {
+		strbuf_printf(&c->verbs, "%s%s", i ? ", " : "", c->verb[i].name);
+		if (c->verb[i].n > 1)
+			strbuf_printf(&c->verbs, " x%u", c->verb[i].n);
+	}
+	return c->verbs.buf;
+}
+
+/* Run the control command with args; counts nothing, so threads may share c. */
+static int ctl_exec(const struct dnsfile_ctl *c, const char *const *args, const char *in,
+		    size_t inlen, struct strbuf *out, char *msg, size_t msglen)
+{
+	char *prog, *line;
+	size_t nargs = 0, argc, i;
+	struct strbuf buf;
+	char **argv;
+	int rc, status = 0;
+
+	while (args[nargs])
+		nargs++;
+	argv = util_argv_split(c->control, nargs, &argc);
+	for (i = 0; i < nargs; i++)
+		argv[argc + i] = xstrdup(args[i]);
+	prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	strbuf_init(&buf);
+	rc = dnsfile_run(argv, in, inlen, c->timeout_ms, &buf, DNSFILE_OUT_MAX, &status);
+	if (out) {
+		strbuf_reset(out);
+		strbuf_append(out, buf.buf, buf.len);
+	}
+	line = dnsfile_oneline(buf.buf, 400);
+	if (rc == DADNS_ETIMEDOUT)
+		snprintf(msg, msglen, "%s %s timed out after %d s", prog, args[0], c->timeout_ms / 1000);
+	else if (rc < 0)
+		snprintf(msg, msglen, "cannot run %s: %s", prog, dadns_strerror(rc));
+	else if (status != 0)
+		snprintf(msg, msglen, "%s %s exited %d: %s", prog, args[0], status, line);
+	else
+		snprintf(msg, msglen, "%s", line);
+	log_debug("%s: ran %s %s%s%s (%s): %s", c->label, prog, args[0], nargs > 1 ? " " : "",
+		  nargs > 1 ? args[1] : "", rc < 0 ? dadns_strerror(rc) : status ? "failed" : "ok",
+		  line);
+	rc = (rc == 0 && status == 0) ? 0 : DADNS_ETEMPFAIL;
+	free(line);
+	strbuf_deinit(&buf);
+	util_argv_free(argv);
+	return rc;
+}
+
+int dnsfile_ctl_run(struct dnsfile_ctl *c, const char *const *args, const char *in,
+		    size_t inlen, struct strbuf *out, char *msg, size_t msglen)
+{
+	ctl_count(c, args[0]);
+	return ctl_exec(c, args, in, inlen, out, msg, msglen);
+}
+
+struct run_many {
+	const struct dnsfile_ctl *c;
+	struct dnsfile_call *calls;
+	size_t n;
+	size_t next;  /* next call to take, atomically */
+};
+
+static void *run_many_thread(void *arg)
+{
+	struct run_many *m = arg;
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&m->next, 1, __ATOMIC_RELAXED)) < m->n) {
+		struct dnsfile_call *k = &m->calls[i];
+		const char *args[] = { k->verb, k->zone, NULL };
+
+		k->rc = ctl_exec(m->c, args, NULL, 0, &k->out, k->msg, sizeof(k->msg));
+	}
+	return NULL;
+}
+
+void dnsfile_ctl_run_many(struct dnsfile_ctl *c, struct dnsfile_call *calls, size_t n)
+{
+	struct run_many m = { .c = c, .calls = calls, .n = n, .next = 0 };
+	pthread_t th[DNSFILE_PARALLEL];
+	size_t i, started = 0;
+
+	for (i = 0; i < n; i++) {
+		ctl_count(c, calls[i].verb);
+		strbuf_init(&calls[i].out);
+	}
+	/* Each command is a process and a TLS handshake (tens of ms): a few at
+	 * once cut the time of a batch of changed zones. */
+	for (i = 1; i < DNSFILE_PARALLEL && i < n; i++)
+		if (pthread_create(&th[started], NULL, run_many_thread, &m) == 0)
+			started++;
+	run_many_thread(&m);
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+}
+
+void dnsfile_calls_free(struct dnsfile_call *calls, size_t n)
+{
+	size_t i;
+
+	if (!calls)
+		return;
+	for (i = 0; i < n; i++)
+		strbuf_deinit(&calls[i].out);
+	free(calls);
+}

@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* nsd.c -- the nsd backend: zone files, registered with nsd-control addzones (pattern) or a zone: include file
+ *
+ * Two ways to register zones, chosen by the `pattern` key:
+ *   pattern = NAME  nsd-control addzones / delzones under that pattern: one
+ *                   command per batch for all new zones, one for all deleted
+ *                   ones. NSD keeps the registration in its zonelistfile.
+ *                   The pattern's zonefile must be "<zones_dir>/%s.zone".
+ *   pattern empty   the include file nsd_conf (dadns owns it) holds a zone:
+ *                   stanza per zone; one nsd-control reconfig per batch
+ *                   that adds or removes zones.
+ * Either way a zone whose file changed while NSD already had it costs one
+ * nsd-control reload ZONE; nothing ever reloads or restarts all of NSD.
+ * Per batch: [delzones] + [addzones] + one reload per changed zone.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "lib/backends/backend.h"
+#include "lib/backends/dnsfile.h"
+#include "lib/log.h"
+#include "lib/util.h"
+
+struct nsd_state {
+	char *zones_dir;
+	char *include;    /* include-file mode: nsd_conf */
+	char *pattern;    /* pattern mode */
+	struct dnsfile_ctl ctl;
+	struct dnsfile_server srv;
+	int verify;
+	int timeout;
+	int need_sync;      /* include mode: reconfig before trusting the file */
+	int64_t verify_until; /* verification of the last batch waits until then */
+};
+
+/* What NSD answers to "reload ZONE" for a zone it does not have. */
+static const char *const nsd_unknown[] = { "not configured", NULL };
+
+static int pattern_ok(const char *p)
+{
+	for (; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
+			return 0;
+	return 1;
+}
+
+static void nsd_close(void *state)
+{
+	struct nsd_state *st = state;
+
+	if (!st)
+		return;
+	free(st->zones_dir);
+	free(st->include);
+	free(st->pattern);
+	dnsfile_ctl_deinit(&st->ctl);
+	free(st);
+}
+
+static int nsd_open(const struct config_backend *cfg, void **state, char *err, size_t errlen)
+{
+	int pattern_mode = cfg->pattern && *cfg->pattern;
+	struct nsd_state *st;
+	char *label;
+	int rc;
+
+	*state = NULL;
+	if (!pattern_mode && (!cfg->nsd_conf || !*cfg->nsd_conf)) {
+		snprintf(err, errlen, "backend %s: set pattern (nsd-control addzone) or nsd_conf "
+			 "(an include file of zone: stanzas that dadns writes)", cfg->name);
+		return DADNS_EINVAL;
+	}
+	if (pattern_mode && !pattern_ok(cfg->pattern)) {
+		snprintf(err, errlen, "backend %s: pattern '%s' is not a plain name", cfg->name,
+			 cfg->pattern);
+		return DADNS_EINVAL;
+	}
+	st = xcalloc(1, sizeof(*st));
+	rc = dnsfile_check_config(cfg, pattern_mode ? NULL : cfg->nsd_conf, "nsd_conf", &st->srv,
+				  err, errlen);
+	if (rc < 0) {
+		free(st);
+		return rc;
+	}
+	st->zones_dir = xstrdup(cfg->zones_dir);
+	st->pattern = pattern_mode ? xstrdup(cfg->pattern) : NULL;
+	st->include = pattern_mode ? NULL : xstrdup(cfg->nsd_conf);
+	st->verify = cfg->verify;
+	st->timeout = cfg->timeout;
+	st->need_sync = 1;
+	label = xasprintf("nsd %s", cfg->name);
+	dnsfile_ctl_init(&st->ctl, label,
+			 cfg->control && *cfg->control ? cfg->control : "nsd-control", cfg->timeout);
+	free(label);
+	*state = st;
+	return 0;
+}
+
+static int item_cmp(const void *a, const void *b)
+{
+	const struct dnsfile_item *x = *(struct dnsfile_item *const *)a;
+	const struct dnsfile_item *y = *(struct dnsfile_item *const *)b;
+
+	return strcmp(x->z->domain, y->z->domain);
+}
+
+static struct dnsfile_item *item_find(struct dnsfile_item **idx, size_t n, const char *domain)
+{
+	struct backend_zone key = { .domain = domain };
+	struct dnsfile_item k = { .z = &key }, *kp = &k, **hit;
+
+	hit = bsearch(&kp, idx, n, sizeof(*idx), item_cmp);
+	return hit ? *hit : NULL;
+}
+
+/* The name quoted in "...'NAME'..." or after a prefix, into name. */
+static int line_name(const char *line, const char *prefix, char *name, size_t len)
+{
+	const char *p, *e;
+
+	if (strncmp(line, prefix, strlen(prefix)) != 0)
+		return 0;
+	p = line + strlen(prefix);
+	if (*p == '\'')
+		p++;
+	e = p + strcspn(p, "' \t");
+	if (e == p || (size_t)(e - p) >= len)
+		return 0;
+	memcpy(name, p, (size_t)(e - p));
+	name[e - p] = '\0';
+	return 1;
+}
+
+/* Read what addzones / delzones said about each zone sent (idx, sorted):
+ *   zone D already exists            (addzones: NSD knew D already)
+ *   warning zone D not present       (delzones: nothing to delete)
+ *   error for input line 'D'         (D failed; the line before says why)
+ * ending with "added N zones" / "deleted N zones". Without that last line
+ * the command failed as a whole (e.g. NSD is not running). */
+static void nsd_bulk_result(struct nsd_state *st, struct dnsfile_item **idx, size_t m, int del,
+			    struct strbuf *out, const char *msg)
+{
+	const char *summary = del ? "deleted " : "added ";
+	char *line, *next, *prev = "", name[300];
+	int whole = 0;
+	size_t i;
+
+	for (line = out->buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (strncmp(line, summary, strlen(summary)) == 0 && strstr(line, " zones"))
+			whole = 1;
+	if (!whole) {
+		for (i = 0; i < m; i++) {
+			dnsfile_zone_fail(idx[i]->z, DADNS_ETEMPFAIL, "%s: %s", st->ctl.label,
+					  msg[0] ? msg : "no summary line from nsd-control");
+			idx[i]->done = 1;
+		}
+		return;
+	}
+	for (line = out->buf; line && *line; prev = line, line = next) {
+		struct dnsfile_item *it;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!del && line_name(line, "zone ", name, sizeof(name)) &&
+		    strstr(line, " already exists") && (it = item_find(idx, m, name))) {
+			it->registered = 1;
+			it->need_reload = 1;
+		}
+		if (!line_name(line, "error for input line ", name, sizeof(name)) ||
+		    !(it = item_find(idx, m, name)) || it->done)
+			continue;
+		if (del && strncmp(prev, "warning zone ", 13) == 0 && strstr(prev, "not present"))
+			continue;
+		dnsfile_zone_fail(it->z, DADNS_ETEMPFAIL, "%s: nsd-control %s %s: %s",
+				  st->ctl.label, del ? "delzones" : "addzones", name, prev);
+		it->done = 1;
+	}
+}
+
+/* Run addzones or delzones for every item of that kind not done yet (and,
+ * for addzones, not known to NSD already). */
+static void nsd_bulk(struct nsd_state *st, struct dnsfile_item *items, size_t n, int del)
+{
+	const char *args[] = { del ? "delzones" : "addzones", NULL };
+	struct dnsfile_item **idx = xcalloc(n, sizeof(*idx));
+	char msg[BACKEND_ERR_MAX - 64];
+	struct strbuf in, out;
+	size_t i, m = 0;
+
+	strbuf_init(&in);
+	strbuf_init(&out);
+	for (i = 0; i < n; i++) {
+		if (items[i].done || items[i].del != del || items[i].registered)
+			continue;
+		idx[m++] = &items[i];
+		if (del)
+			strbuf_printf(&in, "%s\n", items[i].z->domain);
+		else
+			strbuf_printf(&in, "%s %s\n", items[i].z->domain, st->pattern);
+	}
+	if (m) {
+		qsort(idx, m, sizeof(*idx), item_cmp);
+		msg[0] = '\0';
+		if (dnsfile_ctl_run(&st->ctl, args, in.buf, in.len, &out, msg, sizeof(msg)) == 0)
+			msg[0] = '\0';
+		nsd_bulk_result(st, idx, m, del, &out, msg);
+	}
+	free(idx);
+	strbuf_deinit(&in);
+	strbuf_deinit(&out);
+}
+
+/* A zone whose file was there before is most likely known to NSD: reload
+ * it alone. When NSD does not know it (the worker died between writing the
+ * file and addzones), it goes to addzones with the new ones. */
+static void nsd_reload_known(struct nsd_state *st, struct dnsfile_item *items, size_t n,
+			     int after_add)
+{
+	struct dnsfile_call *calls = xcalloc(n, sizeof(*calls));
+	struct dnsfile_item **who = xcalloc(n, sizeof(*who));
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		struct dnsfile_item *it = &items[i];
+
+		if (it->done || it->del || (after_add ? !it->need_reload : !it->file_existed))
+			continue;
+		calls[k].verb = "reload";
+		calls[k].zone = it->z->domain;
+		who[k++] = it;
+	}
+	dnsfile_ctl_run_many(&st->ctl, calls, k);
+	for (i = 0; i < k; i++) {
+		if (calls[i].rc == 0) {
+			who[i]->registered = 1;
+			continue;
+		}
+		if (!after_add && strstr(calls[i].out.buf, nsd_unknown[0]))
+			continue;
+		dnsfile_zone_fail(who[i]->z, DADNS_ETEMPFAIL, "%s: %s", st->ctl.label, calls[i].msg);
+		who[i]->done = 1;
+	}
+	dnsfile_calls_free(calls, k);
+	free(who);
+}
+
+static void nsd_apply_pattern(struct nsd_state *st, struct dnsfile_item *items, size_t n)
+{
+	nsd_bulk(st, items, n, 1);
+	nsd_reload_known(st, items, n, 0);
+	nsd_bulk(st, items, n, 0);
+	/* Known to NSD although its file was new here: read the file now. */
+	nsd_reload_known(st, items, n, 1);
+	dnsfile_batch_finish(items, n, st->ctl.label);
+}
+
+static void nsd_apply(void *state, struct backend_zone *zones, size_t n)
+{
+	struct nsd_state *st = state;
+	struct dnsfile_item *items;
+
+	if (n == 0)
+		return;
+	dnsfile_ctl_batch_start(&st->ctl);
+	items = dnsfile_batch_prepare(st->zones_dir, st->ctl.label, zones, n);
+	if (st->pattern) {
+		nsd_apply_pattern(st, items, n);
+	} else {
+		struct dnsfile_include_mode m = {
+			.flavor = DNSFILE_NSD, .include = st->include, .zones_dir = st->zones_dir,
+			.reconfig = "reconfig", .reload = "reload", .unknown = nsd_unknown,
+		};
+		dnsfile_apply_include(&m, &st->ctl, items, n, &st->need_sync);
+	}
+	dnsfile_batch_log(&st->ctl, items, n);
+	st->verify_until = dnsfile_verify_deadline(st->timeout);
+	dnsfile_batch_free(items, n);
+}
+
+static int nsd_exists(void *state, const char *domain)
+{
+	struct nsd_state *st = state;
+	char path[4096], why[256];
+	struct dnsfile_set set;
+	int64_t serial;
+	struct stat sb;
+	int rc;
+
+	rc = dnsfile_query_soa(&st->srv, domain, 1000, &serial, why, sizeof(why));
+	if (rc == 0)
+		return 1;
+	if (rc == DADNS_ENOENT)
+		return 0;
+	/* NSD does not answer: does dadns hold the zone for it? */
+	log_debug("%s: %s; looking at the files", st->ctl.label, why);
+	if (dnsfile_zone_path(st->zones_dir, domain, path, sizeof(path)) < 0 || stat(path, &sb) < 0)
+		return 0;
+	if (st->pattern)
+		return 1;
+	dnsfile_set_init(&set);
+	rc = dnsfile_include_read(st->include, DNSFILE_NSD, &set);
+	if (rc == 0)
+		rc = dnsfile_set_has(&set, domain);
+	dnsfile_set_deinit(&set);
+	return rc;
+}
+
+static int nsd_verify(void *state, struct backend_zone *z)
+{
+	struct nsd_state *st = state;
+	int rc;
+
+	if (!st->verify)
+		return 0;
+	rc = dnsfile_verify(&st->srv, st->ctl.label, st->verify_until, z);
+	if (rc < 0 && st->pattern)
+		log_debug("%s: is the zonefile of pattern %s \"%s/%%s%s\"?", st->ctl.label,
+			  st->pattern, st->zones_dir, DNSFILE_SUFFIX);
+	return rc;
+}
+
+const struct backend_ops backend_nsd_ops = {
+	.type = "nsd",
+	.open = nsd_open,
+	.close = nsd_close,
+	.apply = nsd_apply,
+	.exists = nsd_exists,
+	.verify = nsd_verify,
+};

@@ -1,0 +1,338 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-3-Clause
+# nsd_bind.bats -- the nsd and bind backends against a real NSD and a real
+# named on loopback, fed through the real stack: nginx -> dadns-intake ->
+# SQLite -> dadns-worker -> nsd-control / rndc -> what the servers serve.
+
+load helpers
+load dns_helpers
+
+# setup_stack [nsd mode] [retry_backoff]: NSD (pattern mode unless told),
+# named, both backends, nginx + intake, the worker.
+setup_stack() {
+	local mode=${1:-pattern} backoff=${2:-1,1,1,1,1}
+	ini_worker "retry_backoff = $backoff" "lease_seconds = 3" "poll_interval_ms = 200"
+	start_nsd "$mode"
+	start_named
+	ini_nsd_backend nsd
+	ini_bind_backend bind
+	start_stack
+	start_worker
+}
+
+setup() { dadns_setup; }
+teardown() { dadns_teardown; }
+
+# within SECONDS CMD...: CMD succeeds within SECONDS of wall-clock time
+# from now (tried every 50 ms; a success that took longer is a failure).
+within() {
+	local limit_ms=$(($1 * 1000)) t0 now
+	shift
+	t0=$(date +%s%3N)
+	while :; do
+		if "$@" >/dev/null 2>&1; then
+			now=$(date +%s%3N)
+			[ $((now - t0)) -le "$limit_ms" ] && return 0
+			echo "within: took $((now - t0)) ms: $*" >&2
+			return 1
+		fi
+		now=$(date +%s%3N)
+		if [ $((now - t0)) -gt "$limit_ms" ]; then
+			echo "within: not within $((limit_ms / 1000)) s: $*" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+push_ok() {
+	push_zone "$1" "$2" || return 1
+	[ "$(answer error)" = 0 ] || { echo "push $1: $HTTP_BODY" >&2; return 1; }
+}
+
+delete_zone() {
+	req --data-binary "action=delete&cluster=yes&hostname=$DA_HOST&select0=$1" -H 'Content-Type:' \
+		"/CMD_API_DNS_ADMIN" || return 1
+	[ "$(answer error)" = 0 ] || { echo "delete $1: $HTTP_BODY" >&2; return 1; }
+}
+
+# jobs_in STATE: how many jobs are in STATE.
+jobs_in() { sqlite3 "$DB" "select count(*) from jobs where state = '$1'"; }
+no_open_jobs() { [ "$(sqlite3 "$DB" "select count(*) from jobs where state in ('queued','running')")" = 0 ]; }
+
+# control_commands BACKEND: control commands the worker ran for BACKEND so far.
+control_commands() {
+	grep "$1: batch of" "$WORKER_LOG" | tail -1 | sed -n 's/.*; \([0-9]*\) control command(s) since start.*/\1/p'
+}
+
+@test "every test zone pushed is served by NSD and BIND within 2 s, every record" {
+	setup_stack
+	local d n=0
+	for d in $(zone_domains); do
+		push_ok "$d" "$DADNS_ZONES/$d.db"
+		local serial
+		serial=$(zone_serial "$d" "$DADNS_ZONES/$d.db")
+		[ -n "$serial" ]
+		within 2 serves_serial "$NSD_PORT" "$d" "$serial"
+		within 2 serves_serial "$BIND_PORT" "$d" "$serial"
+		serves_zone "$NSD_PORT" "$d" "$DADNS_ZONES/$d.db"
+		serves_zone "$BIND_PORT" "$d" "$DADNS_ZONES/$d.db"
+		serves_stored "$NSD_PORT" "$d"
+		serves_stored "$BIND_PORT" "$d"
+		[ -f "$NSD_ZONES/$d.zone" ] && [ -f "$BIND_ZONES/$d.zone" ]
+		grep -q "^add $d dadns$" "$NSD_DIR/zone.list"
+		grep -q "^zone \"$d\" " "$BIND_INCLUDE"
+		n=$((n + 1))
+	done
+	[ "$n" -ge 6 ]
+	within 5 no_open_jobs
+	[ "$(jobs_in dead)" = 0 ]
+	# The record count check is real: every zone verified on both backends.
+	[ "$(sqlite3 "$DB" "select count(*) from backend_state where result = 'ok'")" = $((2 * n)) ]
+}
+
+@test "a new serial is served within 2 s; a delete is no longer served, file and registration gone" {
+	setup_stack
+	make_zone change.test 2024010101 "$TMP/v1.db"
+	push_ok change.test "$TMP/v1.db"
+	within 2 serves_serial "$NSD_PORT" change.test 2024010101
+	within 2 serves_serial "$BIND_PORT" change.test 2024010101
+	make_zone change.test 2024010102 "$TMP/v2.db"
+	echo "extra	3600	IN	A	192.0.2.99" >>"$TMP/v2.db"
+	push_ok change.test "$TMP/v2.db"
+	within 2 serves_serial "$NSD_PORT" change.test 2024010102
+	within 2 serves_serial "$BIND_PORT" change.test 2024010102
+	serves_zone "$NSD_PORT" change.test "$TMP/v2.db"
+	serves_zone "$BIND_PORT" change.test "$TMP/v2.db"
+	# A changed zone costs one reload of that zone, never a full reload.
+	grep -q "nsd nsd: batch of 1 zone(s): 0 new, 1 changed.*1 control command(s) (reload)" "$WORKER_LOG"
+	grep -q "bind bind: batch of 1 zone(s): 0 new, 1 changed.*1 control command(s) (reload)" "$WORKER_LOG"
+
+	delete_zone change.test
+	within 2 not_served "$NSD_PORT" change.test
+	within 2 not_served "$BIND_PORT" change.test
+	within 2 no_open_jobs
+	[ ! -e "$NSD_ZONES/change.test.zone" ]
+	[ ! -e "$BIND_ZONES/change.test.zone" ]
+	! grep -q "change.test" "$BIND_INCLUDE"
+	! $NSD_CONTROL zonestatus change.test
+	# And named still knows it is gone after a restart.
+	stop_named
+	start_named
+	not_served "$BIND_PORT" change.test
+}
+
+@test "NSD include-file mode: add, change, delete with one reconfig per batch" {
+	setup_stack include
+	make_zone inc.test 2024020201 "$TMP/v1.db"
+	push_ok inc.test "$TMP/v1.db"
+	within 2 serves_serial "$NSD_PORT" inc.test 2024020201
+	serves_zone "$NSD_PORT" inc.test "$TMP/v1.db"
+	grep -q "name: \"inc.test\"" "$NSD_INCLUDE"
+	grep -q "zonefile: \"$NSD_ZONES/inc.test.zone\"" "$NSD_INCLUDE"
+	make_zone inc.test 2024020202 "$TMP/v2.db"
+	push_ok inc.test "$TMP/v2.db"
+	within 2 serves_serial "$NSD_PORT" inc.test 2024020202
+	grep -q "nsd nsd: batch of 1 zone(s): 0 new, 1 changed.*(reload)" "$WORKER_LOG"
+	delete_zone inc.test
+	within 2 not_served "$NSD_PORT" inc.test
+	within 2 no_open_jobs
+	! grep -q "inc.test" "$NSD_INCLUDE"
+	[ ! -e "$NSD_ZONES/inc.test.zone" ]
+	# The registration is NSD's own config: a restarted NSD agrees.
+	stop_nsd
+	start_nsd include
+	not_served "$NSD_PORT" inc.test
+}
+
+@test "a reconfig lost to a crash is made up on the next start" {
+	setup_stack include
+	stop_worker
+	# As if the worker died after writing the zone file and the include
+	# file but before telling the servers.
+	make_zone lost.test 2024030301 "$NSD_ZONES/lost.test.zone"
+	cp "$NSD_ZONES/lost.test.zone" "$BIND_ZONES/lost.test.zone"
+	printf 'zone:\n\tname: "lost.test"\n\tzonefile: "%s/lost.test.zone"\n' "$NSD_ZONES" >>"$NSD_INCLUDE"
+	printf 'zone "lost.test" { type primary; file "%s/lost.test.zone"; };\n' "$BIND_ZONES" >>"$BIND_INCLUDE"
+	not_served "$NSD_PORT" lost.test
+	not_served "$BIND_PORT" lost.test
+	"$DADNS_BUILD/dadnsctl" -c "$INI" push lost.test "$NSD_ZONES/lost.test.zone"
+	start_worker
+	within 3 serves_serial "$NSD_PORT" lost.test 2024030301
+	within 3 serves_serial "$BIND_PORT" lost.test 2024030301
+	within 3 no_open_jobs
+}
+
+@test "verification: AXFR refused means serial only; a zone NSD does not load fails with the reason" {
+	ini_worker "retry_backoff = 1"
+	NSD_XFR=0 start_nsd pattern
+	ini_nsd_backend nsd
+	start_stack
+	start_worker
+	make_zone noxfr.test 2024031501 "$TMP/noxfr.db"
+	push_ok noxfr.test "$TMP/noxfr.db"
+	within 2 serves_serial "$NSD_PORT" noxfr.test 2024031501
+	within 3 no_open_jobs
+	[ "$(jobs_in dead)" = 0 ]
+	grep -q "refuses AXFR of noxfr.test: checked the serial only" "$WORKER_LOG"
+	stop_worker
+	stop_nsd
+
+	# The pattern's zonefile is not where dadns writes: NSD registers the
+	# zone but cannot load it. Verification must catch that.
+	NSD_XFR=1 NSD_PATTERN_DIR=$TMP/elsewhere start_nsd pattern
+	start_worker
+	make_zone lost-file.test 2024031502 "$TMP/lost.db"
+	push_ok lost-file.test "$TMP/lost.db"
+	# Two attempts (retry_backoff = 1), each waiting up to 5 s for NSD.
+	within 20 sh -c "sqlite3 '$DB' \"select state from jobs where domain = 'lost-file.test'\" | grep -q dead"
+	run sqlite3 "$DB" "select last_error from jobs where domain = 'lost-file.test' and state = 'dead'"
+	echo "$output"
+	[[ "$output" == *"verify failed"* ]]
+	[[ "$output" == *"lost-file.test"* ]]
+	[[ "$output" == *"127.0.0.1:$NSD_PORT"* ]]
+	! serves_serial "$NSD_PORT" lost-file.test 2024031502
+}
+
+@test "named down: NSD gets zones at once, BIND's jobs are retried and served after named is back" {
+	setup_stack pattern
+	stop_named
+	local d serial
+	for d in $(zone_domains); do
+		push_ok "$d" "$DADNS_ZONES/$d.db"
+		serial=$(zone_serial "$d" "$DADNS_ZONES/$d.db")
+		within 2 serves_serial "$NSD_PORT" "$d" "$serial"
+	done
+	# BIND's jobs failed and are waiting for a retry, with the reason.
+	within 3 grep -q "apply .* to bind failed.*retry" "$WORKER_LOG"
+	[ "$(sqlite3 "$DB" "select count(*) from jobs where backends = 'bind' and state in ('queued','running') and attempt >= 1")" -ge 1 ]
+	sqlite3 "$DB" "select last_error from jobs where backends = 'bind'" | grep -q "rndc"
+	start_named
+	for d in $(zone_domains); do
+		serial=$(zone_serial "$d" "$DADNS_ZONES/$d.db")
+		within 5 serves_serial "$BIND_PORT" "$d" "$serial"
+		serves_zone "$BIND_PORT" "$d" "$DADNS_ZONES/$d.db"
+	done
+	within 10 no_open_jobs
+	[ "$(jobs_in dead)" = 0 ]
+}
+
+@test "retries exhausted: the job is dead; dadnsctl retry brings the zone back" {
+	setup_stack pattern
+	# Break rndc only (named keeps running): a wrong control port.
+	cp "$BIND_DIR/rndc.conf" "$TMP/rndc.conf.good"
+	sed -i "s/default-port $BIND_CTL_PORT/default-port $(dns_free_port)/" "$BIND_DIR/rndc.conf"
+	make_zone dead.test 2024040401 "$TMP/dead.db"
+	push_ok dead.test "$TMP/dead.db"
+	within 2 serves_serial "$NSD_PORT" dead.test 2024040401
+	within 15 sh -c "'$DADNS_BUILD/dadnsctl' -c '$INI' jobs --dead | grep -q dead.test"
+	run "$DADNS_BUILD/dadnsctl" -c "$INI" jobs --dead
+	[[ "$output" == *dead.test* ]]
+	[[ "$output" == *bind* ]]
+	not_served "$BIND_PORT" dead.test
+	cp "$TMP/rndc.conf.good" "$BIND_DIR/rndc.conf"
+	run "$DADNS_BUILD/dadnsctl" -c "$INI" retry --dead
+	[ "$status" -eq 0 ]
+	within 3 serves_serial "$BIND_PORT" dead.test 2024040401
+	serves_zone "$BIND_PORT" dead.test "$TMP/dead.db"
+	within 3 no_open_jobs
+	[ "$(jobs_in dead)" = 0 ]
+}
+
+# watch_serials PORT ZONE FILE: record every serial served until killed.
+watch_serials() {
+	while :; do
+		soa_serial "$1" "$2" >>"$3"
+		sleep 0.02
+	done
+}
+
+@test "no regression: v1 and v2 fail on BIND; BIND back serves v2, never v1" {
+	setup_stack pattern 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1
+	make_zone order.test 2024050501 "$TMP/v0.db"
+	push_ok order.test "$TMP/v0.db"
+	within 2 serves_serial "$BIND_PORT" order.test 2024050501
+	stop_named
+	make_zone order.test 2024050502 "$TMP/v1.db"
+	push_ok order.test "$TMP/v1.db"
+	within 2 serves_serial "$NSD_PORT" order.test 2024050502
+	within 3 grep -q "order.test to bind failed" "$WORKER_LOG"
+	make_zone order.test 2024050503 "$TMP/v2.db"
+	push_ok order.test "$TMP/v2.db"
+	within 2 serves_serial "$NSD_PORT" order.test 2024050503
+	sleep 1.5
+	watch_serials "$BIND_PORT" order.test "$TMP/seen" &
+	local watcher=$!
+	DADNS_PIDS+=("$watcher")
+	start_named
+	within 5 serves_serial "$BIND_PORT" order.test 2024050503
+	within 10 no_open_jobs
+	sleep 1
+	kill "$watcher"
+	serves_serial "$BIND_PORT" order.test 2024050503
+	! grep -q 2024050502 "$TMP/seen"
+	grep -q 2024050503 "$TMP/seen"
+	[ "$(jobs_in dead)" = 0 ]
+}
+
+@test "kill -9 of the worker in the middle of a 300-zone batch: all 300 served, none lost" {
+	setup_stack pattern
+	stop_worker
+	mkdir -p "$TMP/k"
+	make_zones k.test 300 2024060600 "$TMP/k"
+	push_many "$TMP/k" 8
+	[ "$(jobs_in queued)" = 300 ]
+	start_worker
+	# Kill it once it is writing the batch's zone files.
+	within 20 sh -c "[ \$(ls '$NSD_ZONES' | wc -l) -ge 30 ] || [ \$(ls '$BIND_ZONES' | wc -l) -ge 30 ]"
+	kill -9 "$WORKER_PID"
+	local at_kill
+	at_kill=$(jobs_in done)
+	echo "# killed with $(ls "$NSD_ZONES" | wc -l) NSD and $(ls "$BIND_ZONES" | wc -l) BIND zone files written, $at_kill of 300 jobs done" >&3
+	[ "$at_kill" -lt 300 ]
+	start_worker
+	within 60 no_open_jobs
+	local domains
+	domains=$(seq -f 'k%g.test' 1 300)
+	all_served "$NSD_PORT" 2024060600 $domains
+	if ! all_served "$BIND_PORT" 2024060600 $domains; then
+		local z
+		z=$(unserved "$BIND_PORT" 2024060600 $domains | head -1)
+		dig +norec @127.0.0.1 -p "$BIND_PORT" "$z" SOA >&2
+		grep "$z" "$WORKER_LOG" | tail -5 >&2
+		grep "$z" "$BIND_LOG" | tail -5 >&2
+		sqlite3 "$DB" "select * from jobs where domain = '$z'" >&2
+		false
+	fi
+	[ "$(jobs_in running)" = 0 ]
+	[ "$(jobs_in dead)" = 0 ]
+	[ "$(zone_count)" = 300 ]
+	[ "$(grep -c '^add k' "$NSD_DIR/zone.list")" = 300 ]
+	[ "$(grep -c '^zone "k' "$BIND_INCLUDE")" = 300 ]
+}
+
+@test "1,000 zones pushed as fast as the intake takes them are all served by NSD" {
+	ini_worker "retry_backoff = 1,1,1,1,1"
+	start_nsd pattern
+	ini_nsd_backend nsd
+	start_stack
+	start_worker
+	mkdir -p "$TMP/many"
+	make_zones z.bench.test 1000 2024070700 "$TMP/many"
+	local t0 t1 t2
+	t0=$(date +%s.%N)
+	push_many "$TMP/many" 8
+	t1=$(date +%s.%N)
+	within 60 no_open_jobs
+	t2=$(date +%s.%N)
+	local served cmds batches
+	served=$(served_count "$NSD_PORT" 2024070700 $(seq -f 'z%g.bench.test' 1 1000))
+	cmds=$(control_commands "nsd nsd")
+	batches=$(grep -c "nsd nsd: batch of" "$WORKER_LOG")
+	printf '# 1000 zones: pushed in %.2f s, all applied and verified after %.2f s; %s control commands in %s batches; %d served\n' \
+		"$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t0" | bc)" "$cmds" "$batches" "$served" >&3
+	[ "$served" = 1000 ]
+	[ "$(jobs_in dead)" = 0 ]
+	# New zones cost one addzones per batch, never one command per zone.
+	[ "$cmds" -le "$batches" ]
+}
