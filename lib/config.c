@@ -291,53 +291,63 @@ static int valid_section_name(const char *s)
 	return 1;
 }
 
-/* The base address for keys of a section; creates named sections on first use. */
+/* A named section kind's array in cfg: where it is, its element size, and
+ * where each element keeps its name and header line. */
+struct named_array {
+	void **items;
+	size_t *n;
+	size_t size;
+	size_t name_off, line_off;
+};
+
+static int named_array(struct config *cfg, enum sec sec, struct named_array *a)
+{
+	switch (sec) {
+	case SEC_BACKEND:
+		*a = (struct named_array){ (void **)&cfg->backends, &cfg->n_backends, sizeof(*cfg->backends),
+					   BO(name), BO(line) };
+		return 1;
+	case SEC_DA:
+		*a = (struct named_array){ (void **)&cfg->directadmins, &cfg->n_directadmins,
+					   sizeof(*cfg->directadmins), DO(name), DO(line) };
+		return 1;
+	case SEC_PEER:
+		*a = (struct named_array){ (void **)&cfg->peers, &cfg->n_peers, sizeof(*cfg->peers), PO(name),
+					   PO(line) };
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The base address for keys of a section: cfg itself for a fixed section;
+ * for a named one its element, created (zeroed, named, with line) when line
+ * is non-zero and it does not exist yet, else NULL. *idx gets its index. */
 static char *section_base(struct config *cfg, enum sec sec, const char *name, int line, size_t *idx)
 {
+	struct named_array a = { 0 };
+	char *base;
 	size_t i;
 
 	*idx = 0;
-	switch (sec) {
-	case SEC_BACKEND:
-		for (i = 0; i < cfg->n_backends; i++)
-			if (!strcmp(cfg->backends[i].name, name))
-				return (char *)&cfg->backends[(*idx = i)];
-		if (!line)
-			return NULL;
-		cfg->backends = xrealloc(cfg->backends, (cfg->n_backends + 1) * sizeof(*cfg->backends));
-		memset(&cfg->backends[cfg->n_backends], 0, sizeof(*cfg->backends));
-		cfg->backends[cfg->n_backends].name = xstrdup(name);
-		cfg->backends[cfg->n_backends].line = line;
-		*idx = cfg->n_backends;
-		return (char *)&cfg->backends[cfg->n_backends++];
-	case SEC_DA:
-		for (i = 0; i < cfg->n_directadmins; i++)
-			if (!strcmp(cfg->directadmins[i].name, name))
-				return (char *)&cfg->directadmins[(*idx = i)];
-		if (!line)
-			return NULL;
-		cfg->directadmins = xrealloc(cfg->directadmins,
-					     (cfg->n_directadmins + 1) * sizeof(*cfg->directadmins));
-		memset(&cfg->directadmins[cfg->n_directadmins], 0, sizeof(*cfg->directadmins));
-		cfg->directadmins[cfg->n_directadmins].name = xstrdup(name);
-		cfg->directadmins[cfg->n_directadmins].line = line;
-		*idx = cfg->n_directadmins;
-		return (char *)&cfg->directadmins[cfg->n_directadmins++];
-	case SEC_PEER:
-		for (i = 0; i < cfg->n_peers; i++)
-			if (!strcmp(cfg->peers[i].name, name))
-				return (char *)&cfg->peers[(*idx = i)];
-		if (!line)
-			return NULL;
-		cfg->peers = xrealloc(cfg->peers, (cfg->n_peers + 1) * sizeof(*cfg->peers));
-		memset(&cfg->peers[cfg->n_peers], 0, sizeof(*cfg->peers));
-		cfg->peers[cfg->n_peers].name = xstrdup(name);
-		cfg->peers[cfg->n_peers].line = line;
-		*idx = cfg->n_peers;
-		return (char *)&cfg->peers[cfg->n_peers++];
-	default:
+	if (!named_array(cfg, sec, &a))
 		return (char *)cfg;
+	for (i = 0; i < *a.n; i++) {
+		base = (char *)*a.items + i * a.size;
+		if (!strcmp(*(char **)(base + a.name_off), name)) {
+			*idx = i;
+			return base;
+		}
 	}
+	if (!line)
+		return NULL;
+	*a.items = xrealloc(*a.items, (*a.n + 1) * a.size);
+	base = (char *)*a.items + *a.n * a.size;
+	memset(base, 0, a.size);
+	*(char **)(base + a.name_off) = xstrdup(name);
+	*(int *)(base + a.line_off) = line;
+	*idx = (*a.n)++;
+	return base;
 }
 
 /* Defaults of every key of a section (named sections get them when created). */
@@ -497,20 +507,19 @@ static int env_match(const char *var, size_t varlen, const char *prefix, const s
 static int env_apply_one(struct parse *p, const char *var, size_t varlen, const char *value)
 {
 	struct config *cfg = p->cfg;
+	struct named_array a = { 0 };
 	char prefix[160];
 	size_t i, j, n;
 
 	for (i = 0; i < ARRAY_SIZE(sections); i++) {
 		enum sec sec = sections[i].sec;
-		n = sec == SEC_BACKEND ? cfg->n_backends : sec == SEC_DA ? cfg->n_directadmins
-		  : sec == SEC_PEER ? cfg->n_peers : 1;
+		int named = named_array(cfg, sec, &a);
+
+		n = named ? *a.n : 1;
 		for (j = 0; j < n; j++) {
-			const char *name = sec == SEC_BACKEND ? cfg->backends[j].name
-					 : sec == SEC_DA ? cfg->directadmins[j].name
-					 : sec == SEC_PEER ? cfg->peers[j].name : "";
-			char *base = sec == SEC_BACKEND ? (char *)&cfg->backends[j]
-				   : sec == SEC_DA ? (char *)&cfg->directadmins[j]
-				   : sec == SEC_PEER ? (char *)&cfg->peers[j] : (char *)cfg;
+			char *base = named ? (char *)*a.items + j * a.size : (char *)cfg;
+			const char *name = named ? *(char **)(base + a.name_off) : "";
+
 			env_prefix(sections[i].word, name, prefix, sizeof(prefix));
 			for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
 				if (keys[k].sec != sec || !env_match(var, varlen, prefix, &keys[k]))
@@ -757,28 +766,24 @@ static void free_fields(enum sec sec, char *base)
 
 void config_deinit(struct config *cfg)
 {
-	size_t i;
+	static const enum sec fixed[] = { SEC_APP, SEC_WORKER, SEC_RECONCILE, SEC_PEER_SYNC };
+	static const enum sec named[] = { SEC_BACKEND, SEC_DA, SEC_PEER };
+	struct named_array a = { 0 };
+	size_t i, j;
 
 	if (!cfg)
 		return;
-	free_fields(SEC_APP, (char *)cfg);
-	free_fields(SEC_WORKER, (char *)cfg);
-	free_fields(SEC_PEER_SYNC, (char *)cfg);
-	for (i = 0; i < cfg->n_backends; i++) {
-		free_fields(SEC_BACKEND, (char *)&cfg->backends[i]);
-		free(cfg->backends[i].name);
+	for (i = 0; i < ARRAY_SIZE(fixed); i++)
+		free_fields(fixed[i], (char *)cfg);
+	for (i = 0; i < ARRAY_SIZE(named); i++) {
+		named_array(cfg, named[i], &a);
+		for (j = 0; j < *a.n; j++) {
+			char *base = (char *)*a.items + j * a.size;
+			free_fields(named[i], base);
+			free(*(char **)(base + a.name_off));
+		}
+		free(*a.items);
 	}
-	for (i = 0; i < cfg->n_directadmins; i++) {
-		free_fields(SEC_DA, (char *)&cfg->directadmins[i]);
-		free(cfg->directadmins[i].name);
-	}
-	for (i = 0; i < cfg->n_peers; i++) {
-		free_fields(SEC_PEER, (char *)&cfg->peers[i]);
-		free(cfg->peers[i].name);
-	}
-	free(cfg->backends);
-	free(cfg->directadmins);
-	free(cfg->peers);
 	free(cfg->path);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -203,6 +203,17 @@ static int user_version(struct store *st)
 	return version;
 }
 
+/* Run a statement whose only parameter is a domain. */
+static int exec_domain(struct store *st, enum stmt_id id, const char *domain)
+{
+	sqlite3_stmt *s = stmt(st, id);
+
+	if (!s)
+		return DADNS_EIO;
+	sqlite3_bind_text(s, 1, domain, -1, SQLITE_STATIC);
+	return step_done(st, s);
+}
+
 static int migrate(struct store *st, char *err, size_t errlen)
 {
 	int version, rc;
@@ -358,8 +369,12 @@ int store_zone_put(struct store *st, const char *domain, const char *hostname,
 	int64_t now = util_now_ms();
 	char *prev = NULL;
 	sqlite3_stmt *s;
-	int rc, found;
+	int rc, found, migrated;
 
+	if (!hostname)
+		hostname = "";
+	if (!username)
+		username = "";
 	rc = store_begin(st);
 	if (rc < 0)
 		return rc;
@@ -374,8 +389,8 @@ int store_zone_put(struct store *st, const char *domain, const char *hostname,
 		goto out;
 	}
 	sqlite3_bind_text(s, 1, domain, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, hostname ? hostname : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, username ? username : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, hostname, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, username, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, zone_text, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, serial);
 	sqlite3_bind_int(s, 6, records);
@@ -384,13 +399,7 @@ int store_zone_put(struct store *st, const char *domain, const char *hostname,
 	rc = step_done(st, s);
 	if (rc < 0)
 		goto out;
-	s = stmt(st, ST_TOMB_DEL);
-	if (!s) {
-		rc = DADNS_EIO;
-		goto out;
-	}
-	sqlite3_bind_text(s, 1, domain, -1, SQLITE_STATIC);
-	rc = step_done(st, s);
+	rc = exec_domain(st, ST_TOMB_DEL, domain);
 	if (rc < 0)
 		goto out;
 	rc = job_add(st, domain, "write", NULL, source, 0, now, now, job_id);
@@ -403,11 +412,10 @@ out:
 		free(prev);
 		return rc;
 	}
+	migrated = found && strcmp(prev, hostname) != 0;
 	if (how)
-		*how = !found ? STORE_PUT_CREATED
-		     : strcmp(prev, hostname ? hostname : "") != 0 ? STORE_PUT_MIGRATED
-		     : STORE_PUT_UPDATED;
-	if (prev_hostname && found && strcmp(prev, hostname ? hostname : "") != 0)
+		*how = !found ? STORE_PUT_CREATED : migrated ? STORE_PUT_MIGRATED : STORE_PUT_UPDATED;
+	if (prev_hostname && migrated)
 		*prev_hostname = prev;
 	else
 		free(prev);
@@ -432,13 +440,7 @@ static int delete_one(struct store *st, const char *domain, const char *hostname
 		rc = DADNS_EPERM;
 		goto out;
 	}
-	s = stmt(st, ST_ZONE_DEL);
-	if (!s) {
-		rc = DADNS_EIO;
-		goto out;
-	}
-	sqlite3_bind_text(s, 1, domain, -1, SQLITE_STATIC);
-	rc = step_done(st, s);
+	rc = exec_domain(st, ST_ZONE_DEL, domain);
 	if (rc < 0)
 		goto out;
 	s = stmt(st, ST_TOMB_PUT);
