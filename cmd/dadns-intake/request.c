@@ -225,23 +225,33 @@ static enum endpoint route(const char *path)
 	return EP_NONE;
 }
 
-/* Everything that holds for every DA endpoint; 0 when the request may go on. */
-static int req_admit(struct intake_req *r)
+/* The DA credentials (when need_auth) and the method: GET or other, else
+ * 405 with allow and a hint. 0 when the request may go on. */
+static int req_admit_method(struct intake_req *r, int need_auth, const char *other, const char *allow,
+			    const char *hint)
 {
 	const char *why = NULL;
-	char details[128];
-	int rc;
 
-	if (!auth_check(r, &why)) {
+	if (need_auth && !auth_check(r, &why)) {
 		intake_answer(r, 401, "error", "1", "text", "Unauthorized", "details", why, NULL);
 		return -1;
 	}
-	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "POST") != 0) {
-		r->allow = "GET, POST";
-		intake_answer(r, 405, "error", "1", "text", "Method not allowed", "details",
-			      "use GET or POST", NULL);
+	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, other) != 0) {
+		r->allow = allow;
+		intake_answer(r, 405, "error", "1", "text", "Method not allowed", "details", hint, NULL);
 		return -1;
 	}
+	return 0;
+}
+
+/* Everything that holds for every DA endpoint; 0 when the request may go on. */
+static int req_admit(struct intake_req *r)
+{
+	char details[128];
+	int rc;
+
+	if (req_admit_method(r, 1, "POST", "GET, POST", "use GET or POST") < 0)
+		return -1;
 	if (http_content_length(FCGX_GetParam("CONTENT_LENGTH", r->fcgi->envp), &r->content_length) < 0) {
 		intake_answer(r, 200, "error", "1", "text", "Bad request", "details",
 			      "malformed Content-Length", NULL);
@@ -264,24 +274,6 @@ static int req_admit(struct intake_req *r)
 	return 0;
 }
 
-/* The operator endpoints: the DA credentials (but for /health), GET or HEAD. */
-static int req_admit_operator(struct intake_req *r, int need_auth)
-{
-	const char *why = NULL;
-
-	if (need_auth && !auth_check(r, &why)) {
-		intake_answer(r, 401, "error", "1", "text", "Unauthorized", "details", why, NULL);
-		return -1;
-	}
-	if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
-		r->allow = "GET, HEAD";
-		intake_answer(r, 405, "error", "1", "text", "Method not allowed", "details",
-			      "use GET or HEAD", NULL);
-		return -1;
-	}
-	return 0;
-}
-
 void intake_handle(FCGX_Request *fcgi, const struct config *cfg, struct store *st)
 {
 	int64_t started = util_mono_ms();
@@ -295,7 +287,8 @@ void intake_handle(FCGX_Request *fcgi, const struct config *cfg, struct store *s
 		goto out;
 	}
 	if (ep == EP_HEALTH || ep == EP_STATUS || ep == EP_METRICS) {
-		if (req_admit_operator(&r, ep != EP_HEALTH) < 0)
+		/* the operator endpoints: the DA credentials (but for /health), GET or HEAD */
+		if (req_admit_method(&r, ep != EP_HEALTH, "HEAD", "GET, HEAD", "use GET or HEAD") < 0)
 			goto out;
 	} else if (req_admit(&r) < 0) {
 		goto out;

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "lib/backends/backend.h"
 #include "lib/backends/dnsfile.h"
@@ -98,27 +97,8 @@ static void bind_apply(void *state, struct backend_zone *zones, size_t n)
 static int bind_exists(void *state, const char *domain)
 {
 	struct bind_state *st = state;
-	char path[4096], why[256];
-	struct dnsfile_set set;
-	int64_t serial;
-	struct stat sb;
-	int rc;
 
-	rc = dnsfile_query_soa(&st->srv, domain, 1000, &serial, why, sizeof(why));
-	if (rc == 0)
-		return 1;
-	if (rc == DADNS_ENOENT)
-		return 0;
-	/* named does not answer: does dadns hold the zone for it? */
-	log_debug("%s: %s; looking at the files", st->ctl.label, why);
-	if (dnsfile_zone_path(st->zones_dir, domain, path, sizeof(path)) < 0 || stat(path, &sb) < 0)
-		return 0;
-	dnsfile_set_init(&set);
-	rc = dnsfile_include_read(st->include, DNSFILE_BIND, &set);
-	if (rc == 0)
-		rc = dnsfile_set_has(&set, domain);
-	dnsfile_set_deinit(&set);
-	return rc;
+	return dnsfile_exists(&st->srv, st->ctl.label, st->zones_dir, st->include, DNSFILE_BIND, domain);
 }
 
 static int bind_verify(void *state, struct backend_zone *z)

@@ -61,37 +61,14 @@ static const struct mysql_layout coredns_layout = {
 
 static int coredns_mysql_open(const struct config_backend *cfg, void **state, char *err, size_t errlen)
 {
-	struct mysql_conn *c = mysql_conn_new(cfg, &coredns_layout, err, errlen);
-
-	*state = c;
-	return c ? 0 : DADNS_EINVAL;
-}
-
-static void coredns_mysql_close(void *state)
-{
-	mysql_conn_free(state);
-}
-
-static void coredns_mysql_apply(void *state, struct backend_zone *zones, size_t n)
-{
-	mysql_zone_apply(state, zones, n);
-}
-
-static int coredns_mysql_exists(void *state, const char *domain)
-{
-	return mysql_zone_exists(state, domain);
-}
-
-static int coredns_mysql_verify(void *state, struct backend_zone *z)
-{
-	return mysql_zone_verify(state, z, NULL);
+	return mysql_conn_open(cfg, &coredns_layout, state, err, errlen);
 }
 
 const struct backend_ops backend_coredns_mysql_ops = {
 	.type = "coredns_mysql",
 	.open = coredns_mysql_open,
-	.close = coredns_mysql_close,
-	.apply = coredns_mysql_apply,
-	.exists = coredns_mysql_exists,
-	.verify = coredns_mysql_verify,
+	.close = mysql_conn_close,
+	.apply = mysql_zone_apply,
+	.exists = mysql_zone_exists,
+	.verify = mysql_zone_verify,
 };

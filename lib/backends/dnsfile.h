@@ -174,6 +174,15 @@ int64_t dnsfile_verify_deadline(int timeout_s);
 int dnsfile_verify(const struct dnsfile_server *srv, const char *label, int64_t deadline,
 		   struct backend_zone *z);
 
+/* backend_ops.exists of nsd and bind: 1 when srv serves domain, 0 when it
+ * answers that it does not. When srv does not answer: 1 when domain's zone
+ * file is in zones_dir and (unless include is NULL, as in NSD's pattern
+ * mode) the include file of flavor registers it, else 0; a negative error
+ * when the include file cannot be read. label names the backend in
+ * messages. */
+int dnsfile_exists(const struct dnsfile_server *srv, const char *label, const char *zones_dir,
+		   const char *include, enum dnsfile_flavor flavor, const char *domain);
+
 /* One zone of a batch as the file backends see it. */
 struct dnsfile_item {
 	struct backend_zone *z;

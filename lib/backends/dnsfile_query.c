@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -372,4 +373,32 @@ int dnsfile_verify(const struct dnsfile_server *srv, const char *label, int64_t 
 	dnsfile_zone_fail(z, DADNS_ETEMPFAIL, "%s: verify failed (%d checks in %lld ms): %s", label,
 			  tries, (long long)(util_mono_ms() - start), why);
 	return DADNS_ETEMPFAIL;
+}
+
+int dnsfile_exists(const struct dnsfile_server *srv, const char *label, const char *zones_dir,
+		   const char *include, enum dnsfile_flavor flavor, const char *domain)
+{
+	char path[4096], why[256];
+	struct dnsfile_set set;
+	int64_t serial;
+	struct stat sb;
+	int rc;
+
+	rc = dnsfile_query_soa(srv, domain, 1000, &serial, why, sizeof(why));
+	if (rc == 0)
+		return 1;
+	if (rc == DADNS_ENOENT)
+		return 0;
+	/* the server does not answer: does dadns hold the zone for it? */
+	log_debug("%s: %s; looking at the files", label, why);
+	if (dnsfile_zone_path(zones_dir, domain, path, sizeof(path)) < 0 || stat(path, &sb) < 0)
+		return 0;
+	if (!include)
+		return 1;
+	dnsfile_set_init(&set);
+	rc = dnsfile_include_read(include, flavor, &set);
+	if (rc == 0)
+		rc = dnsfile_set_has(&set, domain);
+	dnsfile_set_deinit(&set);
+	return rc;
 }

@@ -17,23 +17,15 @@
  * MariaDB, 64 MiB in MySQL 8; 1 MiB in old servers). */
 #define MYSQL_STMT_MAX (256 * 1024)
 #define MYSQL_IDS_PER_DELETE 1000
+/* Timeouts (seconds) where the section sets none. */
+#define MYSQL_CONNECT_TIMEOUT 5
+#define MYSQL_RW_TIMEOUT 10
 
 struct mysql_conn {
 	MYSQL *db;                 /* NULL while not connected */
 	const struct mysql_layout *layout;
-	char *name;                /* the [backend NAME] */
-	char *host;
-	int port;
-	char *socket;
-	char *database;
-	char *username;
-	char *password;
-	int tls;
-	char *tls_ca;
-	char *tls_cert;
-	char *tls_key;
-	int tls_verify;
-	unsigned int connect_timeout, read_timeout, write_timeout;
+	const struct config_backend *cfg; /* outlives the connection */
+	const char *name;          /* the [backend NAME] */
 	int schema_ok;             /* tables checked on this connection */
 	int lost;                  /* the last failure lost the connection */
 	pthread_mutex_t lock;      /* one operation at a time on db */
@@ -48,46 +40,46 @@ static void mysql_global_init(void)
 	mysql_init_rc = mysql_library_init(0, NULL, NULL);
 }
 
-struct mysql_conn *mysql_conn_new(const struct config_backend *cfg, const struct mysql_layout *layout,
-				  char *err, size_t errlen)
+/* s, or NULL when it is unset or empty. */
+static const char *opt(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+/* A timeout of the section in seconds, dflt when unset. */
+static unsigned int timeout_or(int t, unsigned int dflt)
+{
+	return t > 0 ? (unsigned int)t : dflt;
+}
+
+int mysql_conn_open(const struct config_backend *cfg, const struct mysql_layout *layout, void **state,
+		    char *err, size_t errlen)
 {
 	struct mysql_conn *c;
 
-	if (!cfg->database || !*cfg->database) {
+	*state = NULL;
+	if (!opt(cfg->database)) {
 		snprintf(err, errlen, "[backend %s]: database is required", cfg->name);
-		return NULL;
+		return DADNS_EINVAL;
 	}
-	if ((!cfg->host || !*cfg->host) && (!cfg->socket || !*cfg->socket)) {
+	if (!opt(cfg->host) && !opt(cfg->socket)) {
 		snprintf(err, errlen, "[backend %s]: host or socket is required", cfg->name);
-		return NULL;
+		return DADNS_EINVAL;
 	}
 	pthread_once(&mysql_once, mysql_global_init);
 	if (mysql_init_rc) {
 		snprintf(err, errlen, "[backend %s]: mysql_library_init failed", cfg->name);
-		return NULL;
+		return DADNS_EINVAL;
 	}
 	c = xcalloc(1, sizeof(*c));
 	pthread_mutex_init(&c->lock, NULL);
 	c->layout = layout;
-	c->name = xstrdup(cfg->name ? cfg->name : layout->type);
-	c->host = xstrdup(cfg->host && *cfg->host ? cfg->host : NULL);
-	c->port = cfg->port;
-	c->socket = xstrdup(cfg->socket && *cfg->socket ? cfg->socket : NULL);
-	c->database = xstrdup(cfg->database);
-	/* no username: libmariadb uses the login name (unix_socket auth) */
-	c->username = xstrdup(cfg->username && *cfg->username ? cfg->username : NULL);
-	c->password = xstrdup(cfg->password ? cfg->password : "");
-	c->tls = cfg->tls;
-	c->tls_ca = xstrdup(cfg->tls_ca && *cfg->tls_ca ? cfg->tls_ca : NULL);
-	c->tls_cert = xstrdup(cfg->tls_cert && *cfg->tls_cert ? cfg->tls_cert : NULL);
-	c->tls_key = xstrdup(cfg->tls_key && *cfg->tls_key ? cfg->tls_key : NULL);
-	c->tls_verify = cfg->tls_verify;
-	if (!c->tls && (c->tls_ca || c->tls_cert || c->tls_key))
+	c->cfg = cfg;
+	c->name = cfg->name ? cfg->name : layout->type;
+	if (!cfg->tls && (opt(cfg->tls_ca) || opt(cfg->tls_cert) || opt(cfg->tls_key)))
 		log_warn("[backend %s]: tls_ca/tls_cert/tls_key are ignored while tls = 0", c->name);
-	c->connect_timeout = cfg->connect_timeout > 0 ? (unsigned int)cfg->connect_timeout : 5;
-	c->read_timeout = cfg->read_timeout > 0 ? (unsigned int)cfg->read_timeout : 10;
-	c->write_timeout = cfg->write_timeout > 0 ? (unsigned int)cfg->write_timeout : 10;
-	return c;
+	*state = c;
+	return 0;
 }
 
 static void conn_close(struct mysql_conn *c)
@@ -98,20 +90,13 @@ static void conn_close(struct mysql_conn *c)
 	c->schema_ok = 0;
 }
 
-void mysql_conn_free(struct mysql_conn *c)
+void mysql_conn_close(void *state)
 {
+	struct mysql_conn *c = state;
+
 	if (!c)
 		return;
 	conn_close(c);
-	free(c->name);
-	free(c->host);
-	free(c->socket);
-	free(c->database);
-	free(c->username);
-	util_free_secret(c->password);
-	free(c->tls_ca);
-	free(c->tls_cert);
-	free(c->tls_key);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
@@ -182,24 +167,28 @@ int mysql_conn_exec(struct mysql_conn *c, const char *sql, char *err, size_t err
 
 static int conn_options(struct mysql_conn *c)
 {
+	const struct config_backend *cfg = c->cfg;
 	unsigned int off = 0;
-	my_bool yes = 1, verify = c->tls_verify ? 1 : 0;
+	unsigned int connect_timeout = timeout_or(cfg->connect_timeout, MYSQL_CONNECT_TIMEOUT);
+	unsigned int read_timeout = timeout_or(cfg->read_timeout, MYSQL_RW_TIMEOUT);
+	unsigned int write_timeout = timeout_or(cfg->write_timeout, MYSQL_RW_TIMEOUT);
+	my_bool yes = 1, verify = cfg->tls_verify ? 1 : 0;
 	int bad = 0;
 
-	bad |= mysql_optionsv(c->db, MYSQL_OPT_CONNECT_TIMEOUT, &c->connect_timeout);
-	bad |= mysql_optionsv(c->db, MYSQL_OPT_READ_TIMEOUT, &c->read_timeout);
-	bad |= mysql_optionsv(c->db, MYSQL_OPT_WRITE_TIMEOUT, &c->write_timeout);
+	bad |= mysql_optionsv(c->db, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+	bad |= mysql_optionsv(c->db, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
+	bad |= mysql_optionsv(c->db, MYSQL_OPT_WRITE_TIMEOUT, &write_timeout);
 	bad |= mysql_optionsv(c->db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	bad |= mysql_optionsv(c->db, MYSQL_OPT_LOCAL_INFILE, &off);
-	if (c->tls) {
+	if (cfg->tls) {
 		bad |= mysql_optionsv(c->db, MYSQL_OPT_SSL_ENFORCE, &yes);
 		bad |= mysql_optionsv(c->db, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
-		if (c->tls_ca)
-			bad |= mysql_optionsv(c->db, MYSQL_OPT_SSL_CA, c->tls_ca);
-		if (c->tls_cert)
-			bad |= mysql_optionsv(c->db, MYSQL_OPT_SSL_CERT, c->tls_cert);
-		if (c->tls_key)
-			bad |= mysql_optionsv(c->db, MYSQL_OPT_SSL_KEY, c->tls_key);
+		if (opt(cfg->tls_ca))
+			bad |= mysql_optionsv(c->db, MYSQL_OPT_SSL_CA, cfg->tls_ca);
+		if (opt(cfg->tls_cert))
+			bad |= mysql_optionsv(c->db, MYSQL_OPT_SSL_CERT, cfg->tls_cert);
+		if (opt(cfg->tls_key))
+			bad |= mysql_optionsv(c->db, MYSQL_OPT_SSL_KEY, cfg->tls_key);
 	}
 	return bad ? -1 : 0;
 }
@@ -210,7 +199,8 @@ static int conn_options(struct mysql_conn *c)
 static int conn_session(struct mysql_conn *c, char *err, size_t errlen)
 {
 	char sql[200];
-	unsigned int wait = c->read_timeout > 2 ? c->read_timeout - 1 : 1;
+	unsigned int read_timeout = timeout_or(c->cfg->read_timeout, MYSQL_RW_TIMEOUT);
+	unsigned int wait = read_timeout > 2 ? read_timeout - 1 : 1;
 	int rc;
 
 	rc = mysql_conn_exec(c, "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'", err,
@@ -240,6 +230,8 @@ static int conn_schema(struct mysql_conn *c, char *err, size_t errlen)
 
 int mysql_conn_ensure(struct mysql_conn *c, char *err, size_t errlen)
 {
+	const struct config_backend *cfg = c->cfg;
+	const char *sock = opt(cfg->socket);
 	int rc;
 
 	c->lost = 0;
@@ -254,14 +246,16 @@ int mysql_conn_ensure(struct mysql_conn *c, char *err, size_t errlen)
 			snprintf(err, errlen, "%s %s: cannot set connection options", c->layout->type, c->name);
 			return DADNS_ETEMPFAIL;
 		}
-		if (!mysql_real_connect(c->db, c->socket ? NULL : c->host, c->username, c->password,
-					c->database, c->socket ? 0 : (unsigned int)c->port, c->socket, 0)) {
+		/* no username: libmariadb uses the login name (unix_socket auth) */
+		if (!mysql_real_connect(c->db, sock ? NULL : opt(cfg->host), opt(cfg->username),
+					cfg->password ? cfg->password : "", cfg->database,
+					sock ? 0 : (unsigned int)cfg->port, sock, 0)) {
 			char what[300];
 
-			if (c->socket)
-				snprintf(what, sizeof(what), "connect to %s", c->socket);
+			if (sock)
+				snprintf(what, sizeof(what), "connect to %s", sock);
 			else
-				snprintf(what, sizeof(what), "connect to %s:%d", c->host, c->port);
+				snprintf(what, sizeof(what), "connect to %s:%d", cfg->host, cfg->port);
 			conn_fail(c, what, err, errlen);
 			c->lost = 1;
 			conn_close(c);
@@ -272,8 +266,7 @@ int mysql_conn_ensure(struct mysql_conn *c, char *err, size_t errlen)
 			conn_close(c);
 			return DADNS_ETEMPFAIL;
 		}
-		log_debug("%s %s: connected to %s", c->layout->type, c->name,
-			  c->socket ? c->socket : c->host);
+		log_debug("%s %s: connected to %s", c->layout->type, c->name, sock ? sock : cfg->host);
 	}
 	if (!c->schema_ok)
 		return conn_schema(c, err, errlen);
@@ -566,8 +559,9 @@ static int zone_delete(struct mysql_conn *c, struct backend_zone *z)
 	return rc;
 }
 
-void mysql_zone_apply(struct mysql_conn *c, struct backend_zone *zones, size_t n)
+void mysql_zone_apply(void *state, struct backend_zone *zones, size_t n)
 {
+	struct mysql_conn *c = state;
 	char down[BACKEND_ERR_MAX] = "";
 	size_t i;
 
@@ -600,8 +594,9 @@ void mysql_zone_apply(struct mysql_conn *c, struct backend_zone *zones, size_t n
 	pthread_mutex_unlock(&c->lock);
 }
 
-int mysql_zone_exists(struct mysql_conn *c, const char *domain)
+int mysql_zone_exists(void *state, const char *domain)
 {
+	struct mysql_conn *c = state;
 	const struct mysql_layout *l = c->layout;
 	char err[BACKEND_ERR_MAX] = "";
 	char *key = zone_key(l, domain);
@@ -670,15 +665,14 @@ static int verify_rows(struct mysql_conn *c, struct backend_zone *z, const struc
 	return rc;
 }
 
-int mysql_zone_verify(struct mysql_conn *c, struct backend_zone *z, size_t *removed)
+int mysql_zone_verify(void *state, struct backend_zone *z)
 {
+	struct mysql_conn *c = state;
 	struct rrconv_rows want, have;
 	size_t n_missing = 0, n_extra = 0, count;
 	int64_t serial = -1;
 	int attempt, rc;
 
-	if (removed)
-		*removed = 0;
 	z->error[0] = '\0';
 	rrconv_rows_init(&want);
 	rrconv_rows_init(&have);
@@ -701,12 +695,9 @@ int mysql_zone_verify(struct mysql_conn *c, struct backend_zone *z, size_t *remo
 	pthread_mutex_unlock(&c->lock);
 	if (rc < 0)
 		goto out;
-	if (n_extra) {
+	if (n_extra)
 		log_warn("%s %s: verify %s: removed %zu extra rows", c->layout->type, c->name, z->domain,
 			 n_extra);
-		if (removed)
-			*removed = n_extra;
-	}
 	if (!z->zone_text)
 		serial = rrconv_rows_serial(&have);
 	count = z->zone_text ? rrconv_rows_records(&want) : rrconv_rows_records(&have);

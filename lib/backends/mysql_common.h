@@ -33,16 +33,22 @@ struct mysql_layout {
 
 struct mysql_conn;
 
-/* Copy the connection settings of a [backend] section (nothing is
- * connected yet; the first use connects and creates the tables of layout
- * when missing). socket, when set, is used instead of host and port; no
- * username means the login name (unix_socket authentication). Returns NULL
- * with err set when the section lacks database or host/socket. Free with
- * mysql_conn_free. The apply, exists and verify functions below may be
- * called from any thread; they take turns on the one connection. */
-struct mysql_conn *mysql_conn_new(const struct config_backend *cfg, const struct mysql_layout *layout,
-				  char *err, size_t errlen);
-void mysql_conn_free(struct mysql_conn *c);
+/* The ops of a MySQL backend type: open with its layout, and the ops
+ * below put directly into its struct backend_ops. */
+
+/* Check the connection settings of a [backend] section and set *state to a
+ * new connection (nothing is connected yet; the first use connects and
+ * creates the tables of layout when missing). cfg is kept, not copied: it
+ * must outlive the connection. socket, when set, is used instead of host and
+ * port; no username means the login name (unix_socket authentication).
+ * Returns 0, or DADNS_EINVAL with err set when the section lacks database or
+ * host/socket. Free with mysql_conn_close. The apply, exists and verify
+ * functions below may be called from any thread; they take turns on the one
+ * connection. */
+int mysql_conn_open(const struct config_backend *cfg, const struct mysql_layout *layout, void **state,
+		    char *err, size_t errlen);
+/* backend_ops.close: disconnect and free a connection of mysql_conn_open. */
+void mysql_conn_close(void *state);
 
 /* Connect when not connected (connect/read/write timeouts and TLS from the
  * section), set up the session and create missing tables. 0, or
@@ -64,18 +70,18 @@ int mysql_conn_lost(const struct mysql_conn *c);
  * failed on a lost connection is tried once more on a new connection; once
  * the server cannot be reached, the rest of the batch fails at once with
  * DADNS_ETEMPFAIL. Sets result and error of every zone. */
-void mysql_zone_apply(struct mysql_conn *c, struct backend_zone *zones, size_t n);
+void mysql_zone_apply(void *state, struct backend_zone *zones, size_t n);
 
 /* 1 when the database holds the zone (a zone row with an SOA record), 0
  * when not, DADNS_ETEMPFAIL when it cannot be asked. */
-int mysql_zone_exists(struct mysql_conn *c, const char *domain);
+int mysql_zone_exists(void *state, const char *domain);
 
 /* Compare the rows of z's zone with the records of z->zone_text (or, when
  * it is NULL, their number with z->records). Rows that do not belong
- * there are deleted and logged; their number is returned in *removed (may
- * be NULL). 0 when the zone matches (serial and rows), DADNS_ETEMPFAIL with
- * z->error set when rows are missing, the serial differs or the database
- * cannot be asked, DADNS_EPERMFAIL when the zone text cannot be read. */
-int mysql_zone_verify(struct mysql_conn *c, struct backend_zone *z, size_t *removed);
+ * there are deleted and logged. 0 when the zone matches (serial and rows),
+ * DADNS_ETEMPFAIL with z->error set when rows are missing, the serial
+ * differs or the database cannot be asked, DADNS_EPERMFAIL when the zone
+ * text cannot be read. */
+int mysql_zone_verify(void *state, struct backend_zone *z);
 
 #endif

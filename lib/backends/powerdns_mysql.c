@@ -116,37 +116,14 @@ static const struct mysql_layout powerdns_layout = {
 
 static int powerdns_mysql_open(const struct config_backend *cfg, void **state, char *err, size_t errlen)
 {
-	struct mysql_conn *c = mysql_conn_new(cfg, &powerdns_layout, err, errlen);
-
-	*state = c;
-	return c ? 0 : DADNS_EINVAL;
-}
-
-static void powerdns_mysql_close(void *state)
-{
-	mysql_conn_free(state);
-}
-
-static void powerdns_mysql_apply(void *state, struct backend_zone *zones, size_t n)
-{
-	mysql_zone_apply(state, zones, n);
-}
-
-static int powerdns_mysql_exists(void *state, const char *domain)
-{
-	return mysql_zone_exists(state, domain);
-}
-
-static int powerdns_mysql_verify(void *state, struct backend_zone *z)
-{
-	return mysql_zone_verify(state, z, NULL);
+	return mysql_conn_open(cfg, &powerdns_layout, state, err, errlen);
 }
 
 const struct backend_ops backend_powerdns_mysql_ops = {
 	.type = "powerdns_mysql",
 	.open = powerdns_mysql_open,
-	.close = powerdns_mysql_close,
-	.apply = powerdns_mysql_apply,
-	.exists = powerdns_mysql_exists,
-	.verify = powerdns_mysql_verify,
+	.close = mysql_conn_close,
+	.apply = mysql_zone_apply,
+	.exists = mysql_zone_exists,
+	.verify = mysql_zone_verify,
 };

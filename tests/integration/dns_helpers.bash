@@ -4,7 +4,7 @@
 # (nsd-control with its own keys from nsd-control-setup -d; rndc with a
 # generated key), plus dadns-worker and checks of what a server serves.
 #
-# Use:  load helpers
+# Use:  load helpers          # first: free_port, wait_until, stop_pid, ...
 #       load dns_helpers
 #       setup()    { dadns_setup; start_nsd pattern; start_named; ... }
 #       teardown() { dadns_teardown; }   # stops the daemons by pid
@@ -12,20 +12,6 @@
 # Both servers allow AXFR from 127.0.0.1 and ::1 only (dadns verifies the
 # record count over loopback with it): NSD through the pattern's (or the
 # include file's) provide-xfr, named through options { allow-transfer }.
-
-# A port free on 127.0.0.1 for both UDP and TCP.
-dns_free_port() {
-	local p i
-	for ((i = 0; i < 100; i++)); do
-		p=$(shuf -i 20000-60999 -n 1)
-		if [ -z "$(ss -Htuan "( sport = :$p )" 2>/dev/null)" ]; then
-			echo "$p"
-			return 0
-		fi
-	done
-	echo "dns_free_port: no free port found" >&2
-	return 1
-}
 
 # --- NSD ------------------------------------------------------------------------
 
@@ -48,8 +34,8 @@ start_nsd() {
 		nsd-control-setup -d "$NSD_DIR" >"$NSD_DIR/setup.log" 2>&1 ||
 			{ cat "$NSD_DIR/setup.log" >&2; return 1; }
 	fi
-	: "${NSD_PORT:=$(dns_free_port)}"
-	: "${NSD_CTL_PORT:=$(dns_free_port)}"
+	: "${NSD_PORT:=$(free_port)}"
+	: "${NSD_CTL_PORT:=$(free_port)}"
 	[ -f "$NSD_INCLUDE" ] || : >"$NSD_INCLUDE"
 	# username "" and chroot "": as root NSD would otherwise drop to the
 	# nsd user and chroot, and could not read the test directory.
@@ -117,8 +103,8 @@ start_named() {
 		rndc-confgen -a -A hmac-sha256 -k dadns-test -c "$BIND_DIR/rndc.key" \
 			>"$BIND_DIR/setup.log" 2>&1 || { cat "$BIND_DIR/setup.log" >&2; return 1; }
 	fi
-	: "${BIND_PORT:=$(dns_free_port)}"
-	: "${BIND_CTL_PORT:=$(dns_free_port)}"
+	: "${BIND_PORT:=$(free_port)}"
+	: "${BIND_CTL_PORT:=$(free_port)}"
 	[ -f "$BIND_INCLUDE" ] || : >"$BIND_INCLUDE"
 	cat >"$BIND_DIR/rndc.conf" <<EOF
 include "$BIND_DIR/rndc.key";

@@ -55,12 +55,13 @@ sanitizer_check() {
 	fi
 }
 
-# A free TCP port on 127.0.0.1 (nothing listening on it right now).
+# A port free on 127.0.0.1 for both TCP and UDP (no socket bound to it
+# right now): DNS servers want both.
 free_port() {
 	local p i
 	for ((i = 0; i < 100; i++)); do
 		p=$(shuf -i 20000-60999 -n 1)
-		if [ -z "$(ss -Htan "( sport = :$p )" 2>/dev/null)" ]; then
+		if [ -z "$(ss -Htuan "( sport = :$p )" 2>/dev/null)" ]; then
 			echo "$p"
 			return 0
 		fi

@@ -349,7 +349,7 @@ EOF
 zones_at_least() { [ "$(mysql_q "$1" "$2" "SELECT COUNT(*) FROM zones")" -ge "$3" ]; }
 
 @test "mysql: a dead or hung server fails the whole batch fast with ETEMPFAIL, never half a zone" {
-	export MYSQL_nobody_PORT=$(mysql_free_port)
+	export MYSQL_nobody_PORT=$(free_port)
 	mysql_ini "$TMP/d.ini" dead coredns_mysql nobody x ";" hung coredns_mysql b "h${T}"
 	run driver_apply_all "$TMP/d.ini" dead
 	echo "$output"

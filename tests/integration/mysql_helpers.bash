@@ -64,17 +64,6 @@ mysql_stop_pid() {
 	return 0
 }
 
-mysql_tcp_free() { [ -z "$(ss -Htuan "( sport = :$1 )" 2>/dev/null)" ]; }
-
-mysql_free_port() {
-	local p i
-	for ((i = 0; i < 100; i++)); do
-		p=$(shuf -i 20000-60999 -n 1)
-		mysql_tcp_free "$p" && { echo "$p"; return 0; }
-	done
-	return 1
-}
-
 # mysql_root NAME [mariadb args...]: the root client over the unix socket.
 mysql_root() {
 	local n=$1
@@ -100,7 +89,7 @@ mysql_server_start() {
 				{ cat "$MYSQL_BASE/install.log" >&2; return 1; }
 		fi
 		cp -a "$MYSQL_BASE/template" "$d/data"
-		mysql_free_port >"$d/port"
+		free_port >"$d/port"
 		echo "$*" >"$d/options"
 	fi
 	port=$(cat "$d/port")
@@ -227,7 +216,7 @@ pdns_start() {
 	PDNS_DIR=$MYSQL_BASE/pdns-$db
 	mkdir -p "$PDNS_DIR"
 	: >"$PDNS_DIR/pdns.conf"
-	PDNS_PORT=$(mysql_free_port)
+	PDNS_PORT=$(free_port)
 	pdns_server --config-dir="$PDNS_DIR" --socket-dir="$PDNS_DIR" \
 		--local-address=127.0.0.1 --local-port="$PDNS_PORT" \
 		--launch=gmysql --gmysql-host=127.0.0.1 --gmysql-port="${!port_var}" \

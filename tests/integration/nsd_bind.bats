@@ -221,7 +221,7 @@ control_commands() {
 	setup_stack pattern
 	# Break rndc only (named keeps running): a wrong control port.
 	cp "$BIND_DIR/rndc.conf" "$TMP/rndc.conf.good"
-	sed -i "s/default-port $BIND_CTL_PORT/default-port $(dns_free_port)/" "$BIND_DIR/rndc.conf"
+	sed -i "s/default-port $BIND_CTL_PORT/default-port $(free_port)/" "$BIND_DIR/rndc.conf"
 	make_zone dead.test 2024040401 "$TMP/dead.db"
 	push_ok dead.test "$TMP/dead.db"
 	within 2 serves_serial "$NSD_PORT" dead.test 2024040401
