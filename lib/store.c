@@ -107,6 +107,15 @@ static const char *const migrations[] = {
 	"  ok INTEGER,"
 	"  summary TEXT);"
 	"CREATE INDEX runs_program ON runs(program, started_at);",
+	/* 2: peer health and discovery. failures counts consecutive failed
+	 * passes; degraded is set at 3 and cleared by a success; origin is
+	 * 'config', 'env' or 'discovered'; via names the peer that introduced a
+	 * discovered one (its credentials are used: none are stored here). */
+	"ALTER TABLE peers ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE peers ADD COLUMN degraded INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE peers ADD COLUMN origin TEXT NOT NULL DEFAULT 'config';"
+	"ALTER TABLE peers ADD COLUMN via TEXT;"
+	"ALTER TABLE peers ADD COLUMN first_seen_at INTEGER;",
 };
 
 sqlite3 *store_db(struct store *st)

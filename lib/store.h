@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* store.h -- the shared SQLite database: open, migrate, desired state, queue
  *
- * Schema (version 1; times are milliseconds since the epoch):
+ * Schema (version 2; times are milliseconds since the epoch):
  *   zones(domain TEXT PRIMARY KEY, hostname, username, zone_text, serial,
  *         records, source, created_at, updated_at)
  *   jobs(id INTEGER PRIMARY KEY, domain, op 'write'|'delete',
@@ -13,8 +13,11 @@
  *   backend_state(backend, domain, serial, result 'ok'|'fail', error,
  *        attempts, applied_at, verified_at, PRIMARY KEY(backend, domain))
  *   peers(name PRIMARY KEY, url, last_run_at, last_ok_at, last_error,
- *        zones_pulled, tombstones_pulled)
+ *        zones_pulled, tombstones_pulled, failures, degraded 0|1,
+ *        origin 'config'|'env'|'discovered', via, first_seen_at)  [v2]
  *   runs(id INTEGER PRIMARY KEY, program, started_at, finished_at, ok, summary)
+ *        (summary: a JSON object of the run's figures, e.g. reconcile's
+ *        {"servers_polled":3,"unreachable":0,...})
  */
 #ifndef DADNS_STORE_H
 #define DADNS_STORE_H
