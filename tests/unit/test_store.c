@@ -130,6 +130,28 @@ int main(void)
 
 	store_close(st);
 	store_close(st2);
+	/* A version 1 database (as the first release left it, with a peer row)
+	 * is upgraded in place at open; its rows survive with the defaults. */
+	{
+		sqlite3 *db;
+		long long v;
+		sqlite3_open(path, &db);
+		sqlite3_exec(db,
+			     "ALTER TABLE peers DROP COLUMN failures; ALTER TABLE peers DROP COLUMN degraded;"
+			     "ALTER TABLE peers DROP COLUMN origin; ALTER TABLE peers DROP COLUMN via;"
+			     "ALTER TABLE peers DROP COLUMN first_seen_at;"
+			     "INSERT INTO peers(name, url) VALUES ('old', 'https://old.test/');"
+			     "PRAGMA user_version = 1",
+			     NULL, NULL, NULL);
+		sqlite3_close(db);
+		is_int(store_open(path, 1, 2000, &st, err, sizeof(err)), 0, "a version 1 database opens");
+		v = q(st, "PRAGMA user_version");
+		ok(v >= 2, "and is migrated (now version %lld)", v);
+		is_int(q(st, "SELECT failures + degraded FROM peers WHERE name = 'old'"
+			     " AND origin = 'config' AND via IS NULL"), 0, "its peer row has the new columns");
+		is_int(q(st, "SELECT count(*) FROM tombstones WHERE domain = 'example.com'"), 1, "its rows are kept");
+		store_close(st);
+	}
 	/* A database from a newer dadns is refused. */
 	{
 		sqlite3 *db;
