@@ -23,7 +23,7 @@ static const char *const stmt_sql[ST_MAX] = {
 	[ST_OWNER] = "SELECT hostname, username, serial FROM zones WHERE domain = ?1",
 	[ST_ZONE_UPSERT] =
 		"INSERT INTO zones(domain, hostname, username, zone_text, serial, records, source,"
-		" created_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"
+		" created_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
 		" ON CONFLICT(domain) DO UPDATE SET hostname = excluded.hostname,"
 		" username = excluded.username, zone_text = excluded.zone_text,"
 		" serial = excluded.serial, records = excluded.records, source = excluded.source,"
@@ -116,6 +116,28 @@ static const char *const migrations[] = {
 	"ALTER TABLE peers ADD COLUMN origin TEXT NOT NULL DEFAULT 'config';"
 	"ALTER TABLE peers ADD COLUMN via TEXT;"
 	"ALTER TABLE peers ADD COLUMN first_seen_at INTEGER;",
+	/* 3: counters for /metrics, kept in the database because the intake
+	 * may run as several processes. counters(metric, k1, k2) e.g.
+	 * ('pushes', 'rawsave', 'ok'), ('applies', backend, 'tempfail'),
+	 * ('retries', backend, ''); latency(backend, le_ms) counts applies whose
+	 * push-to-applied time fell in the bucket up to le_ms (-1: +Inf). An
+	 * accepted DA push is counted by a trigger, inside its transaction. */
+	"CREATE TABLE IF NOT EXISTS counters("
+	"  metric TEXT NOT NULL,"
+	"  k1 TEXT NOT NULL DEFAULT '',"
+	"  k2 TEXT NOT NULL DEFAULT '',"
+	"  value INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY(metric, k1, k2)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS latency("
+	"  backend TEXT NOT NULL,"
+	"  le_ms INTEGER NOT NULL,"
+	"  n INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY(backend, le_ms)) WITHOUT ROWID;"
+	"CREATE TRIGGER IF NOT EXISTS counters_da_push AFTER INSERT ON jobs WHEN NEW.source = 'da' BEGIN"
+	"  INSERT INTO counters(metric, k1, k2, value)"
+	"  VALUES('pushes', CASE NEW.op WHEN 'delete' THEN 'delete' ELSE 'rawsave' END, 'ok', 1)"
+	"  ON CONFLICT(metric, k1, k2) DO UPDATE SET value = value + 1;"
+	" END;",
 };
 
 sqlite3 *store_db(struct store *st)
@@ -371,9 +393,61 @@ static int owner_get(struct store *st, const char *domain, char **hostname, char
 	return rc;
 }
 
+/* One integer of one row, domain = ?1: 1 and *v, 0 no row, <0 error. */
+static int domain_int(struct store *st, const char *sql, const char *domain, int64_t *v)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		log_err("store: %s: %s", sql, sqlite3_errmsg(st->db));
+		return DADNS_EIO;
+	}
+	sqlite3_bind_text(s, 1, domain, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : rc == SQLITE_BUSY ? DADNS_EBUSY : DADNS_EIO;
+}
+
+/* Inside the open transaction: is domain still as g says the caller saw
+ * it? 0 yes, DADNS_EEXIST no, <0 error. */
+static int guard_check(struct store *st, const char *domain, const struct store_guard *g)
+{
+	int64_t t = 0;
+	int rc;
+
+	if (!g)
+		return 0;
+	rc = domain_int(st, "SELECT updated_at FROM zones WHERE domain = ?1", domain, &t);
+	if (rc < 0)
+		return rc;
+	if (rc != g->present || (rc && t != g->updated_at))
+		return DADNS_EEXIST;
+	if (g->present)
+		return 0;
+	t = 0;
+	rc = domain_int(st, "SELECT deleted_at FROM tombstones WHERE domain = ?1", domain, &t);
+	if (rc < 0)
+		return rc;
+	return t == g->deleted_at ? 0 : DADNS_EEXIST;
+}
+
 int store_zone_put(struct store *st, const char *domain, const char *hostname,
 		   const char *username, const char *zone_text, int64_t serial, int records,
 		   const char *source, int *how, char **prev_hostname, int64_t *job_id)
+{
+	return store_zone_put_guarded(st, domain, hostname, username, zone_text, serial, records, source,
+				      0, NULL, how, prev_hostname, job_id);
+}
+
+int store_zone_put_guarded(struct store *st, const char *domain, const char *hostname,
+			   const char *username, const char *zone_text, int64_t serial, int records,
+			   const char *source, int64_t updated_at, const struct store_guard *g, int *how,
+			   char **prev_hostname, int64_t *job_id)
 {
 	int64_t now = util_now_ms();
 	char *prev = NULL;
@@ -387,6 +461,9 @@ int store_zone_put(struct store *st, const char *domain, const char *hostname,
 	rc = store_begin(st);
 	if (rc < 0)
 		return rc;
+	rc = guard_check(st, domain, g);
+	if (rc < 0)
+		goto out;
 	found = owner_get(st, domain, &prev, NULL, NULL);
 	if (found < 0) {
 		rc = found;
@@ -405,6 +482,7 @@ int store_zone_put(struct store *st, const char *domain, const char *hostname,
 	sqlite3_bind_int(s, 6, records);
 	sqlite3_bind_text(s, 7, source, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 8, now);
+	sqlite3_bind_int64(s, 9, updated_at > 0 ? updated_at : now);
 	rc = step_done(st, s);
 	if (rc < 0)
 		goto out;
@@ -431,9 +509,10 @@ out:
 	return 0;
 }
 
-/* Remove one zone inside the open transaction. */
+/* Remove one zone inside the open transaction; its tombstone says
+ * deleted_at. */
 static int delete_one(struct store *st, const char *domain, const char *hostname,
-		      const char *source, int64_t now)
+		      const char *source, int64_t now, int64_t deleted_at)
 {
 	char *owner = NULL, *user = NULL;
 	int64_t serial = 0;
@@ -461,7 +540,7 @@ static int delete_one(struct store *st, const char *domain, const char *hostname
 	sqlite3_bind_int64(s, 2, serial);
 	sqlite3_bind_text(s, 3, owner, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, user, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, now);
+	sqlite3_bind_int64(s, 5, deleted_at);
 	rc = step_done(st, s);
 	if (rc < 0)
 		goto out;
@@ -484,13 +563,32 @@ int store_zone_delete(struct store *st, const char *const *domains, int n,
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < n; i++) {
-		rc = delete_one(st, domains[i], hostname, source, now);
+		rc = delete_one(st, domains[i], hostname, source, now, now);
 		if (rc < 0) {
 			if (failed)
 				*failed = domains[i];
 			store_rollback(st);
 			return rc;
 		}
+	}
+	return store_commit(st);
+}
+
+int store_zone_delete_guarded(struct store *st, const char *domain, const char *source,
+			      int64_t deleted_at, const struct store_guard *g)
+{
+	int64_t now = util_now_ms();
+	int rc;
+
+	rc = store_begin(st);
+	if (rc < 0)
+		return rc;
+	rc = guard_check(st, domain, g);
+	if (rc == 0)
+		rc = delete_one(st, domain, NULL, source, now, deleted_at > 0 ? deleted_at : now);
+	if (rc < 0) {
+		store_rollback(st);
+		return rc;
 	}
 	return store_commit(st);
 }

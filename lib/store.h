@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* store.h -- the shared SQLite database: open, migrate, desired state, queue
  *
- * Schema (version 2; times are milliseconds since the epoch):
+ * Schema (version 3; times are milliseconds since the epoch):
  *   zones(domain TEXT PRIMARY KEY, hostname, username, zone_text, serial,
  *         records, source, created_at, updated_at)
  *   jobs(id INTEGER PRIMARY KEY, domain, op 'write'|'delete',
@@ -18,6 +18,16 @@
  *   runs(id INTEGER PRIMARY KEY, program, started_at, finished_at, ok, summary)
  *        (summary: a JSON object of the run's figures, e.g. reconcile's
  *        {"servers_polled":3,"unreachable":0,...})
+ *   counters(metric, k1, k2, value, PRIMARY KEY(metric, k1, k2))  [v3]
+ *        ('pushes', 'rawsave'|'delete', 'ok'|'rejected'|'error'): zones
+ *        accepted (a trigger on jobs, source 'da', in the push's own
+ *        transaction) and requests refused; ('applies', backend,
+ *        'ok'|'tempfail'|'permfail'), ('retries', backend, ''), ('dead',
+ *        backend, ''), ('latency_sum_ms', backend, ''),
+ *        ('manual_retries', '', '') -- see lib/status.h
+ *   latency(backend, le_ms, n, PRIMARY KEY(backend, le_ms))  [v3]
+ *        push-to-applied histogram: n applies in the bucket up to le_ms
+ *        (-1 = +Inf), not cumulative
  */
 #ifndef DADNS_STORE_H
 #define DADNS_STORE_H
@@ -72,6 +82,32 @@ int store_zone_put(struct store *st, const char *domain, const char *hostname,
  * (may be NULL) points at the domain that failed (an element of domains). */
 int store_zone_delete(struct store *st, const char *const *domains, int n,
 		      const char *hostname, const char *source, const char **failed);
+
+/* What a caller saw of a domain before deciding to change it: the zone
+ * (present, with its updated_at) or its absence (with its tombstone's
+ * deleted_at, 0 for none). A guarded put or delete changes nothing and
+ * returns DADNS_EEXIST when the domain is no longer so inside its own
+ * transaction: a decision taken on a read (peer sync: "is the peer's copy
+ * newer?") cannot overwrite a push that landed after the read. */
+struct store_guard {
+	int present;
+	int64_t updated_at;
+	int64_t deleted_at;
+};
+
+/* store_zone_put under guard g (NULL: none), with the zone's updated_at
+ * set to updated_at (0: now; peer sync keeps the time of the node DA
+ * pushed to). Also DADNS_EEXIST when g fails. */
+int store_zone_put_guarded(struct store *st, const char *domain, const char *hostname,
+			   const char *username, const char *zone_text, int64_t serial, int records,
+			   const char *source, int64_t updated_at, const struct store_guard *g, int *how,
+			   char **prev_hostname, int64_t *job_id);
+
+/* Delete one zone, whoever owns it, under guard g (NULL: none), its
+ * tombstone saying deleted_at (0: now). Returns 0, DADNS_ENOENT (absent),
+ * DADNS_EEXIST (g failed), DADNS_EBUSY, DADNS_EIO. */
+int store_zone_delete_guarded(struct store *st, const char *domain, const char *source,
+			      int64_t deleted_at, const struct store_guard *g);
 
 struct store_zone {
 	char domain[DOMAIN_MAX + 1];

@@ -40,7 +40,7 @@ int main(void)
 	snprintf(path, sizeof(path), "%s/dadns.db", dir);
 
 	is_int(store_open(path, 1, 2000, &st, err, sizeof(err)), 0, "open creates the database");
-	is_int(q(st, "PRAGMA user_version"), 2, "schema version 2");
+	is_int(q(st, "PRAGMA user_version"), 3, "schema version 3");
 	ok(q(st, "SELECT count(*) FROM sqlite_master WHERE name IN"
 		 " ('zones','jobs','tombstones','backend_state','peers','runs')") == 6, "all six tables");
 	is_int(q(st, "PRAGMA synchronous"), 2, "synchronous FULL");
@@ -127,6 +127,48 @@ int main(void)
 	is_int(store_job_add(st, "b.test", "write", "nsd", "retry", 2, util_now_ms() + 1000, &job), 0,
 	       "job for one backend");
 	is_int(q(st, "SELECT count(*) FROM jobs WHERE backends = 'nsd' AND attempt = 2"), 1, "stored as such");
+
+	/* Guarded put and delete: the decision holds inside the transaction. */
+	{
+		struct store_guard g = { 0 };
+		int64_t t0;
+
+		g.present = 0;
+		g.deleted_at = 0;
+		is_int(store_zone_put_guarded(st, "g.test", "da1", "u", "v1", 1, 2, "peer", 1000, &g, &how, NULL,
+					      NULL), 0, "guarded put of an absent zone");
+		is_int(q(st, "SELECT updated_at FROM zones WHERE domain = 'g.test'"), 1000,
+		       "keeps the updated_at given");
+		ok(q(st, "SELECT created_at FROM zones WHERE domain = 'g.test'") > 1000, "created_at is now");
+		is_int(store_zone_put_guarded(st, "g.test", "da1", "u", "v0", 1, 2, "peer", 900, &g, &how, NULL,
+					      NULL), DADNS_EEXIST, "a guard that saw it absent fails once it exists");
+		is_int(q(st, "SELECT count(*) FROM zones WHERE domain = 'g.test' AND zone_text = 'v1'"), 1,
+		       "and changes nothing");
+		/* A push lands between the read and the write. */
+		g.present = 1;
+		g.updated_at = 1000;
+		is_int(store_zone_put(st, "g.test", "da1", "u", "v2", 2, 2, "da", &how, NULL, NULL), 0, "push");
+		is_int(store_zone_put_guarded(st, "g.test", "da1", "u", "old", 1, 2, "peer", 0, &g, &how, NULL,
+					      NULL), DADNS_EEXIST, "a stale guard cannot overwrite the push");
+		is_int(store_zone_delete_guarded(st, "g.test", "peer", 5, &g), DADNS_EEXIST,
+		       "nor delete it");
+		is_int(q(st, "SELECT count(*) FROM zones WHERE domain = 'g.test' AND zone_text = 'v2'"), 1,
+		       "the push stands");
+		t0 = q(st, "SELECT updated_at FROM zones WHERE domain = 'g.test'");
+		g.updated_at = t0;
+		is_int(store_zone_delete_guarded(st, "g.test", "peer", 4242, &g), 0, "a fresh guard deletes");
+		is_int(q(st, "SELECT deleted_at FROM tombstones WHERE domain = 'g.test'"), 4242,
+		       "the tombstone keeps the time given");
+		g.present = 0;
+		g.deleted_at = 1;
+		is_int(store_zone_put_guarded(st, "g.test", "da1", "u", "v3", 3, 2, "peer", 0, &g, &how, NULL,
+					      NULL), DADNS_EEXIST, "a guard that saw another tombstone fails");
+		g.deleted_at = 4242;
+		is_int(store_zone_put_guarded(st, "g.test", "da1", "u", "v3", 3, 2, "peer", 0, &g, &how, NULL,
+					      NULL), 0, "the right one passes");
+		is_int(store_zone_delete_guarded(st, "nope.test", "peer", 0, NULL), DADNS_ENOENT,
+		       "deleting an absent zone: ENOENT");
+	}
 
 	store_close(st);
 	store_close(st2);
