@@ -501,3 +501,35 @@ int zone_parse(const char *domain, const char *text, size_t len, ldns_rr_list **
 	zone_scan_deinit(&sc);
 	return rc;
 }
+
+int zone_owner_hostname(const char *in, char *out, size_t outlen)
+{
+	size_t i, len = strlen(in);
+
+	if (len == 0 || len > ZONE_HOSTNAME_MAX || len >= outlen)
+		return DADNS_EINVAL;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (!isalnum(c) && c != '.' && c != '-' && c != '_' && c != ':')
+			return DADNS_EINVAL;
+		out[i] = (char)tolower(c);
+	}
+	out[len] = '\0';
+	return 0;
+}
+
+int zone_owner_username_ok(const char *s)
+{
+	size_t i, len = strlen(s);
+
+	if (len == 0 || len > ZONE_USERNAME_MAX)
+		return 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (!isalnum(c) && c != '.' && c != '-' && c != '_')
+			return 0;
+	}
+	return 1;
+}

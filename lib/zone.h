@@ -35,4 +35,15 @@ void zone_info_deinit(struct zone_info *zi);
 int zone_parse(const char *domain, const char *text, size_t len, ldns_rr_list **out,
 	       char *err, size_t errlen);
 
+/* The owner of a push, checked as the intake checks DA's parameters.
+ * hostname= (DA's own name): letters, digits, '.', '-', '_' and ':' (an
+ * address), 1..ZONE_HOSTNAME_MAX octets; written lower-case to out (outlen
+ * > its length). Returns 0 or DADNS_EINVAL. */
+#define ZONE_HOSTNAME_MAX 253
+#define ZONE_USERNAME_MAX 64
+int zone_owner_hostname(const char *in, char *out, size_t outlen);
+/* username=: letters, digits, '.', '-' and '_', 1..ZONE_USERNAME_MAX
+ * octets. 1 valid, 0 not. */
+int zone_owner_username_ok(const char *s);
+
 #endif
