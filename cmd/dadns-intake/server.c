@@ -6,13 +6,16 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd/dadns-intake/intake.h"
@@ -33,7 +36,139 @@ struct worker {
 	struct store *st;
 	pthread_t tid;
 	int started;
+	int64_t busy_since;  /* when this thread's current wait for the write lock began */
 };
+
+/*
+ * The request threads take turns at SQLite's write lock. SQLite's own busy
+ * handler (busy_timeout) sleeps 1, 2, 5, 10... ms between tries, so a
+ * thread that finds another one committing loses milliseconds per push.
+ * Instead, a waiting thread sleeps until another request thread has
+ * committed (the WAL hook runs after the commit released the lock), or
+ * 1 ms at most (the worker, dadnsctl or a rollback end a transaction
+ * without that wake-up), up to busy_timeout_ms in all as before.
+ */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t committed;
+	uint64_t commits;
+} turn = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
+
+static int busy_wait(void *arg, int count)
+{
+	struct worker *w = arg;
+	struct timespec until;
+	uint64_t seen;
+	int64_t now = util_now_ms();
+
+	if (count == 0)
+		w->busy_since = now;
+	else if (now - w->busy_since > w->srv->cfg->app.busy_timeout_ms)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&turn.lock);
+	seen = turn.commits;
+	while (turn.commits == seen)
+		if (pthread_cond_timedwait(&turn.committed, &turn.lock, &until) != 0)
+			break;
+	pthread_mutex_unlock(&turn.lock);
+	return 1;
+}
+
+/* After every commit of a request thread, the write lock released: wake the
+ * waiters, and checkpoint as SQLite's default auto-checkpoint would (a WAL
+ * hook replaces it). */
+static int on_commit(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	pthread_mutex_lock(&turn.lock);
+	turn.commits++;
+	pthread_cond_broadcast(&turn.committed);
+	pthread_mutex_unlock(&turn.lock);
+	if (frames >= 1000)
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return SQLITE_OK;
+}
+
+/*
+ * Group commit for durability = full. The request threads' connections run
+ * with synchronous=NORMAL: a COMMIT writes the transaction to the WAL but
+ * does not wait for the disk. Before a request that changed the database
+ * is answered (the answer sits in libfcgi's buffer until FCGX_Finish_r),
+ * its thread calls group_sync: one thread at a time fdatasync()s the WAL
+ * file, and that one call makes durable every commit that had returned
+ * before it started, so several threads' pushes share one disk flush
+ * instead of paying one each (SQLite's synchronous=FULL: one per commit).
+ * A push is still answered error=0 only once its commit is on the disk;
+ * when the flush fails, the connection is dropped unanswered.
+ */
+struct group_sync {
+	pthread_mutex_t lock;
+	pthread_cond_t done;
+	char *wal;          /* "<db_path>-wal" */
+	char *db;           /* db_path: flushed when the WAL is gone (checkpointed) */
+	uint64_t ticket;    /* commits announced so far */
+	uint64_t synced;    /* every ticket up to this one is on the disk */
+	int syncing;        /* a thread is flushing right now */
+	int failed;         /* the last flush failed */
+};
+
+static struct group_sync gsync = {
+	.lock = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER,
+};
+
+static int flush_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fdatasync(fd) < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+/* Make every commit that returned before this call durable. Returns 0, or a
+ * negative errno when the flush failed (the caller must not acknowledge). */
+static int group_sync(void)
+{
+	uint64_t mine;
+	int rc = 0;
+
+	pthread_mutex_lock(&gsync.lock);
+	mine = ++gsync.ticket;
+	while (gsync.synced < mine) {
+		uint64_t upto;
+
+		if (gsync.syncing) {
+			pthread_cond_wait(&gsync.done, &gsync.lock);
+			continue;
+		}
+		gsync.syncing = 1;
+		upto = gsync.ticket;
+		pthread_mutex_unlock(&gsync.lock);
+		rc = flush_file(gsync.wal);
+		if (rc == -ENOENT)  /* checkpointed and removed: the data is in the file */
+			rc = flush_file(gsync.db);
+		pthread_mutex_lock(&gsync.lock);
+		gsync.syncing = 0;
+		gsync.failed = rc < 0;
+		if (rc == 0)
+			gsync.synced = upto;
+		pthread_cond_broadcast(&gsync.done);
+		if (rc < 0)
+			break;
+	}
+	if (rc == 0 && gsync.synced < mine)
+		rc = DADNS_EIO;
+	pthread_mutex_unlock(&gsync.lock);
+	return rc;
+}
 
 /* Wait for a connection (or the stop) and accept it. Returns the
  * connection's fd, or -1 when the server stops. */
@@ -95,6 +230,7 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	FCGX_Request req;
+	sqlite3_int64 changes;
 
 	/* No listening socket for libfcgi: this loop accepts (and can be
 	 * stopped), then hands libfcgi the connection in ipcFd. */
@@ -116,7 +252,18 @@ static void *worker_main(void *arg)
 			log_debug("intake: a FastCGI connection closed without a request");
 			continue;
 		}
+		changes = sqlite3_total_changes64(store_db(w->st));
 		intake_handle(&req, w->srv->cfg, w->st);
+		if (w->srv->cfg->app.durability_full &&
+		    sqlite3_total_changes64(store_db(w->st)) != changes && group_sync() < 0) {
+			/* not on the disk: no answer (the web server reports 502) */
+			log_err("intake: cannot flush the database to the disk: dropping the answer");
+			close(req.ipcFd);
+			req.ipcFd = -1;
+			FCGX_Free(&req, 0);
+			FCGX_InitRequest(&req, -1, 0);
+			continue;
+		}
 		FCGX_Finish_r(&req);
 	}
 	FCGX_Free(&req, 1);
@@ -282,12 +429,20 @@ static int stores_open(struct server *s, struct worker *w, int n)
 
 	for (i = 0; i < n; i++) {
 		w[i].srv = s;
-		rc = store_open(s->cfg->app.db_path, s->cfg->app.durability_full,
-				s->cfg->app.busy_timeout_ms, &w[i].st, err, sizeof(err));
+		/* durability = full: synchronous=NORMAL plus group_sync */
+		rc = store_open(s->cfg->app.db_path, 0, s->cfg->app.busy_timeout_ms, &w[i].st, err,
+				sizeof(err));
 		if (rc < 0) {
 			log_err("intake: cannot open the database %s: %s", s->cfg->app.db_path, err);
 			return rc;
 		}
+		/* A small page cache: the intake's statements touch a few pages
+		 * (one zone row, one job row and their indexes), and four
+		 * connections at SQLite's default 2 MiB each would be most of
+		 * the process's memory. */
+		sqlite3_exec(store_db(w[i].st), "PRAGMA cache_size = -256", NULL, NULL, NULL);
+		sqlite3_busy_handler(store_db(w[i].st), busy_wait, &w[i]);
+		sqlite3_wal_hook(store_db(w[i].st), on_commit, NULL);
 	}
 	return 0;
 }
@@ -359,6 +514,10 @@ int intake_run(const struct config *cfg, const struct intake_opts *opts)
 	rc = stores_open(&s, w, n);
 	if (rc < 0)
 		goto out;
+	/* SQLite's own name for the file (symbolic links resolved): the WAL
+	 * is "<that>-wal" */
+	gsync.db = xstrdup(sqlite3_db_filename(store_db(w[0].st), "main"));
+	gsync.wal = xasprintf("%s-wal", gsync.db);
 	log_info("intake: dadns-intake %s ready on %s%s, %d threads, database %s", DADNS_VERSION,
 		 opts->listen ? opts->listen : "fd ", opts->listen ? "" : s.listen_fd == 3 ? "3" : "0",
 		 n, cfg->app.db_path);
@@ -391,6 +550,9 @@ out:
 	if (s.stop_wr >= 0)
 		close(s.stop_wr);
 	pthread_mutex_destroy(&s.accept_lock);
+	free(gsync.wal);
+	free(gsync.db);
+	gsync.wal = gsync.db = NULL;
 	free(w);
 	return rc;
 }

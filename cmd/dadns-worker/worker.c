@@ -529,8 +529,9 @@ static int open_lanes(struct worker *w)
 			return -1;
 		}
 		w->n_lanes++;
-		if (store_open(cfg->app.db_path, cfg->app.durability_full, cfg->app.busy_timeout_ms,
-			       &l->st, err, sizeof(err)) < 0) {
+		/* durability normal: see worker_start */
+		if (store_open(cfg->app.db_path, 0, cfg->app.busy_timeout_ms, &l->st, err,
+			       sizeof(err)) < 0) {
 			log_err("worker: %s", err);
 			return -1;
 		}
@@ -549,6 +550,23 @@ static int open_lanes(struct worker *w)
  * at start every job still 'running' belongs to a worker that is gone and is
  * given back at once instead of waiting for its lease to run out. A second
  * daemon is refused; a --once run next to a daemon relies on the leases. */
+/* The exclusive lock on fd. A status probe (/health, dadnsctl status)
+ * holds a shared lock for microseconds: a worker starting at that moment
+ * tries again for about a second before it concludes another worker runs. */
+static int lock_take(int fd)
+{
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK)
+			return -1;
+		usleep(50000);
+	}
+	return -1;
+}
+
 static int worker_lock(struct worker *w)
 {
 	char *path = xasprintf("%s.worker.lock", w->cfg->app.db_path);
@@ -558,7 +576,7 @@ static int worker_lock(struct worker *w)
 	if (w->lock_fd < 0) {
 		log_errno("worker: cannot open %s", path);
 		rc = -1;
-	} else if (flock(w->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+	} else if (lock_take(w->lock_fd) < 0) {
 		close(w->lock_fd);
 		w->lock_fd = -1;
 		if (!w->once) {
@@ -594,8 +612,15 @@ static int worker_start(struct worker *w)
 		w->live_cap = WORKER_LIVE_MIN;
 	w->policy.backoff = cfg->worker.retry_backoff;
 	w->policy.n_backoff = cfg->worker.n_retry_backoff;
-	if (store_open(cfg->app.db_path, cfg->app.durability_full, cfg->app.busy_timeout_ms, &w->st,
-		       err, sizeof(err)) < 0) {
+	/* synchronous=NORMAL for the worker's own connections, whatever
+	 * durability says: everything the worker commits (claims, leases,
+	 * outcomes) is redone if a power loss takes it back -- a job that
+	 * goes back to queued is applied again, and applying is idempotent --
+	 * while an fsync per claim and per outcome cost 5-100 ms of every
+	 * push's way to the DNS server. The intake's commits (what DA was
+	 * told error=0 about) keep durability = full. */
+	if (store_open(cfg->app.db_path, 0, cfg->app.busy_timeout_ms, &w->st, err,
+		       sizeof(err)) < 0) {
 		log_err("worker: %s", err);
 		return -1;
 	}

@@ -6,8 +6,10 @@
  * registration survives any restart of named and is plain to read. A batch
  * that adds or removes zones costs ONE `rndc reconfig` (named loads new zones
  * and drops removed ones, and does not re-read the zones it has); a zone that
- * named already had and whose file changed costs one `rndc reload ZONE`.
- * Never a full `rndc reload`.
+ * named already had and whose file changed costs one `rndc reload ZONE`; a
+ * batch with more of them than reload_batch_threshold costs ONE `rndc
+ * reload`, which re-reads only the zone files changed since their last load
+ * (dnsfile_reload_all). Never a full reload per zone.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,7 @@ struct bind_state {
 	int timeout;
 	int need_sync;      /* reconfig before trusting the include file */
 	int64_t verify_until; /* verification of the last batch waits until then */
+	int swept;          /* temporary files of a killed worker removed */
 };
 
 /* What rndc answers to "reload ZONE" for a zone named does not have. */
@@ -71,6 +74,8 @@ static int bind_open(const struct config_backend *cfg, void **state, char *err, 
 	dnsfile_ctl_init(&st->ctl, label, cfg->control && *cfg->control ? cfg->control : "rndc",
 			 cfg->timeout);
 	free(label);
+	st->ctl.reload_threshold = (unsigned)cfg->reload_batch_threshold;
+	st->ctl.verify = cfg->verify;
 	*state = st;
 	return 0;
 }
@@ -86,6 +91,13 @@ static void bind_apply(void *state, struct backend_zone *zones, size_t n)
 
 	if (n == 0)
 		return;
+	if (!st->swept) {
+		/* The first batch of this worker: a worker killed while writing
+		 * left its temporary files (only the worker applies). */
+		dnsfile_sweep_tmp(st->zones_dir, NULL, st->ctl.label);
+		dnsfile_sweep_tmp_of(st->include, st->ctl.label);
+		st->swept = 1;
+	}
 	dnsfile_ctl_batch_start(&st->ctl);
 	items = dnsfile_batch_prepare(st->zones_dir, st->ctl.label, zones, n);
 	dnsfile_apply_include(&m, &st->ctl, items, n, &st->need_sync);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* dnsfile.c -- zone files, include files, batches and control commands for nsd and bind */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -259,6 +260,54 @@ char *dnsfile_include_render(enum dnsfile_flavor flavor, const char *zones_dir, 
 	return strbuf_steal(&sb);
 }
 
+/* "NAME.tmp.XXXXXX" with six characters of mkstemp at the end. */
+static int is_tmp_name(const char *name, const char *prefix)
+{
+	size_t len = strlen(name);
+
+	if (len < 12 || strncmp(name + len - 11, ".tmp.", 5) != 0)
+		return 0;
+	return !prefix || !strncmp(name, prefix, strlen(prefix));
+}
+
+int dnsfile_sweep_tmp(const char *dir, const char *prefix, const char *label)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)) != NULL) {
+		if (!is_tmp_name(de->d_name, prefix))
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0) {
+			log_info("%s: removed %s/%s, left by a writer that was stopped", label, dir,
+				 de->d_name);
+			n++;
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+int dnsfile_sweep_tmp_of(const char *path, const char *label)
+{
+	const char *slash;
+	char *dir, *prefix;
+	int rc;
+
+	if (!path || !*path)
+		return 0;
+	slash = strrchr(path, '/');
+	dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+	prefix = xasprintf("%s.tmp.", slash ? slash + 1 : path);
+	rc = dnsfile_sweep_tmp(dir, prefix, label);
+	free(dir);
+	free(prefix);
+	return rc;
+}
+
 int dnsfile_include_write(const char *path, enum dnsfile_flavor flavor, const char *zones_dir,
 			  const char *owner, struct dnsfile_set *s)
 {
@@ -332,6 +381,9 @@ static void run_child(char *const argv[], int ifd, int ofd)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
+	/* Its own process group: a timeout kills what it started too (a
+	 * wrapper script's children, sudo's). */
+	setpgid(0, 0);
 	if (ifd >= 0)
 		dup2(ifd, 0);
 	else
@@ -367,6 +419,7 @@ int dnsfile_run(char *const argv[], const char *in, size_t inlen, int timeout_ms
 	}
 	if (pid == 0)
 		run_child(argv, sp[1], op[1]);
+	setpgid(pid, pid);  /* also here: no race with a kill on a quick timeout */
 	close(op[1]);
 	op[1] = -1;
 	if (sp[1] >= 0)
@@ -374,8 +427,10 @@ int dnsfile_run(char *const argv[], const char *in, size_t inlen, int timeout_ms
 	sp[1] = -1;
 	rc = run_io(op[0], sp[0], in, inlen, util_mono_ms() + timeout_ms, out, max);
 	sp[0] = -1;  /* closed by run_io */
-	if (rc == DADNS_ETIMEDOUT)
+	if (rc == DADNS_ETIMEDOUT) {
+		kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);
+	}
 	while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
 		;
 	if (status)

@@ -71,6 +71,16 @@ int dnsfile_include_read(const char *path, enum dnsfile_flavor flavor, struct dn
 char *dnsfile_include_render(enum dnsfile_flavor flavor, const char *zones_dir, const char *owner,
 			     struct dnsfile_set *s);
 
+/* Remove the temporary files a killed writer left behind (names
+ * util_write_file_atomic gives: "NAME.tmp.XXXXXX"): in dir, those whose
+ * NAME starts with prefix (NULL: every one). Only the one process that
+ * writes there may call it (the worker, under its lock), before it writes.
+ * Returns how many were removed (logged), or a negative errno. */
+int dnsfile_sweep_tmp(const char *dir, const char *prefix, const char *label);
+/* The same for the temporary files of one file path ("PATH.tmp.XXXXXX");
+ * path NULL does nothing. */
+int dnsfile_sweep_tmp_of(const char *path, const char *label);
+
 /* Render and write atomically (mode 0644). 0 or a negative errno. */
 int dnsfile_include_write(const char *path, enum dnsfile_flavor flavor, const char *zones_dir,
 			  const char *owner, struct dnsfile_set *s);
@@ -100,6 +110,10 @@ struct dnsfile_ctl {
 	} verb[DNSFILE_VERBS_MAX]; /* commands of this batch by verb */
 	size_t n_verbs;
 	struct strbuf verbs;  /* rendered by dnsfile_ctl_verbs */
+	/* A batch with more zones to reload than this (0: never) gets ONE
+	 * reload without a zone (the backend sets it from the configuration) */
+	unsigned reload_threshold;
+	int verify;           /* the backend verifies each zone after apply */
 };
 /* label and control are copied; timeout_s <= 0 means 30 s per command.
  * dnsfile_ctl_deinit frees what c holds. batch_start zeroes the counts of
@@ -234,12 +248,27 @@ struct dnsfile_include_mode {
  * it changed, or *need_sync (a previous reconfig may not have happened),
  * or a deleted zone's file is still there, run ONE reconfig; then one
  * reload per written zone that was registered before (a reload the daemon
- * answers with "unknown zone" costs one more reconfig for the batch).
+ * answers with "unknown zone" costs one more reconfig for the batch), or
+ * ONE reload without a zone when they are more than
+ * ctl->reload_threshold (dnsfile_reload_all).
  * Fails the items whose step failed (DADNS_ETEMPFAIL), then finishes the
  * batch (removes deleted zones' files). *need_sync is set when a reconfig
  * failed and cleared when one worked. */
 void dnsfile_apply_include(const struct dnsfile_include_mode *m, struct dnsfile_ctl *ctl,
 			   struct dnsfile_item *items, size_t n, int *need_sync);
+
+/* 1 when k zones to reload in a batch are more than c->reload_threshold
+ * (set and non-zero): then dnsfile_reload_all, not one reload per zone. */
+int dnsfile_reload_batched(const struct dnsfile_ctl *c, size_t k);
+
+/* ONE `control verb` without a zone for the k items of who: the daemon
+ * re-reads every zone file whose mtime changed (NSD: nsd-control reload;
+ * named: rndc reload, which also re-reads its configuration). When it
+ * fails, the items fail (DADNS_ETEMPFAIL) only if c->verify is off;
+ * otherwise verification decides per zone (a daemon may load most zones
+ * and still report one it could not load). Sets registered on each. */
+void dnsfile_reload_all(struct dnsfile_ctl *c, const char *verb, struct dnsfile_item **who,
+			size_t k);
 
 /* Log one line for a finished batch: new, changed, deleted and failed
  * zones, and the control commands it took (and in all since open). A zone

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* dnsfile_batch.c -- a batch of zones for nsd and bind: files, include-file registry, reloads */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,13 +12,122 @@
 #include "lib/log.h"
 #include "lib/util.h"
 
+/*
+ * The zone files of a batch are written as util_write_file_atomic writes
+ * one (a temporary "NAME.tmp.XXXXXX" in the same directory, mode 0644,
+ * flushed, renamed over NAME), but a chunk at a time: every file of the
+ * chunk is written and its write-back started, then each is flushed and
+ * renamed, then the directory is flushed once. One directory flush per
+ * chunk instead of one per zone, and the files' flushes overlap: a batch of
+ * 500 new zones cost 1,000 fsyncs before. No file is renamed into place
+ * before its data is on the disk.
+ */
+#define WRITE_CHUNK 64
+
+struct pending {
+	struct dnsfile_item *it;
+	char *tmp;
+	int fd;
+};
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+static void chunk_fail(struct pending *pd, const char *label, int rc)
+{
+	dnsfile_zone_fail(pd->it->z, DADNS_ETEMPFAIL, "%s: cannot write %s: %s", label,
+			  pd->it->path, dadns_strerror(rc));
+	pd->it->done = 1;
+	if (pd->fd >= 0)
+		close(pd->fd);
+	pd->fd = -1;
+	unlink(pd->tmp);
+}
+
+/* Write, flush and rename the m files of pd; then flush zones_dir. */
+static void write_chunk(const char *zones_dir, const char *label, struct pending *pd, size_t m)
+{
+	size_t i, renamed = 0;
+	int rc, dfd;
+
+	for (i = 0; i < m; i++) {
+		struct backend_zone *z = pd[i].it->z;
+
+		pd[i].tmp = xasprintf("%s.tmp.XXXXXX", pd[i].it->path);
+		pd[i].fd = mkostemp(pd[i].tmp, O_CLOEXEC);
+		if (pd[i].fd < 0) {
+			rc = -errno;
+			dnsfile_zone_fail(z, DADNS_ETEMPFAIL, "%s: cannot write %s: %s", label,
+					  pd[i].it->path, dadns_strerror(rc));
+			pd[i].it->done = 1;
+			continue;
+		}
+		rc = write_all(pd[i].fd, z->zone_text, z->zone_len);
+		if (rc == 0 && fchmod(pd[i].fd, 0644) < 0)
+			rc = -errno;
+		if (rc < 0) {
+			chunk_fail(&pd[i], label, rc);
+			continue;
+		}
+		/* start the write-back now; the fdatasync below waits for it */
+		sync_file_range(pd[i].fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	}
+	for (i = 0; i < m; i++) {
+		if (pd[i].fd < 0)
+			continue;
+		if (fdatasync(pd[i].fd) < 0) {
+			chunk_fail(&pd[i], label, -errno);
+			continue;
+		}
+		if (close(pd[i].fd) < 0) {
+			pd[i].fd = -1;
+			chunk_fail(&pd[i], label, -errno);
+			continue;
+		}
+		pd[i].fd = -1;
+		if (rename(pd[i].tmp, pd[i].it->path) < 0) {
+			chunk_fail(&pd[i], label, -errno);
+			continue;
+		}
+		renamed++;
+	}
+	if (renamed) {
+		dfd = open(zones_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		rc = dfd < 0 ? -errno : fsync(dfd) < 0 ? -errno : 0;
+		if (dfd >= 0)
+			close(dfd);
+		for (i = 0; rc < 0 && i < m; i++) {
+			if (pd[i].it->done)
+				continue;
+			dnsfile_zone_fail(pd[i].it->z, DADNS_ETEMPFAIL, "%s: cannot flush %s: %s",
+					  label, zones_dir, dadns_strerror(rc));
+			pd[i].it->done = 1;
+		}
+	}
+	for (i = 0; i < m; i++)
+		free(pd[i].tmp);
+}
+
 struct dnsfile_item *dnsfile_batch_prepare(const char *zones_dir, const char *label,
 					   struct backend_zone *zones, size_t n)
 {
 	struct dnsfile_item *items = xcalloc(n, sizeof(*items));
+	struct pending pd[WRITE_CHUNK];
 	char path[4096];
 	struct stat st;
-	size_t i;
+	size_t i, m = 0;
 	int rc;
 
 	for (i = 0; i < n; i++) {
@@ -39,13 +149,16 @@ struct dnsfile_item *dnsfile_batch_prepare(const char *zones_dir, const char *la
 		it->file_existed = lstat(path, &st) == 0;
 		if (it->del)
 			continue;
-		rc = util_write_file_atomic(path, z->zone_text, z->zone_len, 0644);
-		if (rc < 0) {
-			dnsfile_zone_fail(z, DADNS_ETEMPFAIL, "%s: cannot write %s: %s", label, path,
-					  dadns_strerror(rc));
-			it->done = 1;
+		pd[m].it = it;
+		pd[m].tmp = NULL;
+		pd[m++].fd = -1;
+		if (m == WRITE_CHUNK) {
+			write_chunk(zones_dir, label, pd, m);
+			m = 0;
 		}
 	}
+	if (m)
+		write_chunk(zones_dir, label, pd, m);
 	return items;
 }
 
@@ -151,7 +264,48 @@ static int include_reconfig(const struct dnsfile_include_mode *m, struct dnsfile
 	return rc;
 }
 
-/* One reload per written zone the server had before (in parallel). */
+int dnsfile_reload_batched(const struct dnsfile_ctl *c, size_t k)
+{
+	return c->reload_threshold > 0 && k > c->reload_threshold;
+}
+
+/*
+ * "Reload only what changed, never a full reload per zone" (DESIGN.md):
+ * a big batch (DirectAdmin rewriting every zone) would cost one control
+ * command per zone, ~20-50 ms each (exec, TLS, the daemon's reload), i.e.
+ * minutes for 10,000 zones. One reload without a zone for the whole batch
+ * keeps to the rule: NSD's `nsd-control reload` re-reads only the zone
+ * files whose mtime changed, named's `rndc reload` only the zone files
+ * newer than their last load (checked on NSD 4.6 and BIND 9.18: the other
+ * zones are not re-read). Which zones made it is then told per zone by
+ * verification (SOA serial, AXFR record count), as for per-zone reloads.
+ */
+void dnsfile_reload_all(struct dnsfile_ctl *c, const char *verb, struct dnsfile_item **who,
+			size_t k)
+{
+	const char *args[] = { verb, NULL };
+	char msg[BACKEND_ERR_MAX - 64];
+	size_t i;
+	int rc;
+
+	if (k == 0)
+		return;
+	rc = dnsfile_ctl_run(c, args, NULL, 0, NULL, msg, sizeof(msg));
+	if (rc < 0 && c->verify)
+		log_warn("%s: %s for %zu zone(s): %s; verification decides per zone", c->label,
+			 verb, k, msg);
+	for (i = 0; i < k; i++) {
+		if (rc < 0 && !c->verify) {
+			dnsfile_zone_fail(who[i]->z, DADNS_ETEMPFAIL, "%s: %s", c->label, msg);
+			who[i]->done = 1;
+			continue;
+		}
+		who[i]->registered = 1;
+	}
+}
+
+/* One reload per written zone the server had before (in parallel), or one
+ * reload for all of them when they are many (dnsfile_reload_batched). */
 static void include_reload(const struct dnsfile_include_mode *m, struct dnsfile_ctl *ctl,
 			   struct dnsfile_item *items, size_t n, int *need_sync)
 {
@@ -167,6 +321,10 @@ static void include_reload(const struct dnsfile_include_mode *m, struct dnsfile_
 		calls[k].verb = m->reload;
 		calls[k].zone = items[i].z->domain;
 		who[k++] = &items[i];
+	}
+	if (dnsfile_reload_batched(ctl, k)) {
+		dnsfile_reload_all(ctl, m->reload, who, k);
+		k = 0;
 	}
 	dnsfile_ctl_run_many(ctl, calls, k);
 	for (i = 0; i < k; i++) {

@@ -13,6 +13,23 @@
 
 static char dir[256];
 
+/* /proc/PID names a zombie (killed, not yet reaped by its new parent). */
+static int zombie(const char *procdir)
+{
+	char path[96], line[256], *p;
+	FILE *f;
+	int z = 0;
+
+	snprintf(path, sizeof(path), "%s/stat", procdir);
+	f = fopen(path, "r");
+	if (!f)
+		return 1;
+	if (fgets(line, sizeof(line), f) && (p = strrchr(line, ')')) && p[1] == ' ')
+		z = p[2] == 'Z' || p[2] == 'X';
+	fclose(f);
+	return z;
+}
+
 static int file_exists(const char *path)
 {
 	struct stat st;
@@ -280,6 +297,19 @@ static void test_run(void)
 	is_int(rc, DADNS_ETIMEDOUT, "killed for time");
 	ok(util_mono_ms() - t0 < 3000, "promptly");
 	is_int(status, 128 + 9, "status says SIGKILL");
+	{
+		/* Regression (faults.bats): a hanging control wrapper's own
+		 * children were left running after the timeout. */
+		char *wrap[] = { "sh", "-c", "sleep 30 & echo $!; wait", NULL }, statp[64];
+		struct stat sb;
+
+		strbuf_reset(&out);
+		rc = dnsfile_run(wrap, NULL, 0, 300, &out, 100, &status);
+		is_int(rc, DADNS_ETIMEDOUT, "wrapper killed for time");
+		snprintf(statp, sizeof(statp), "/proc/%d", out.buf ? atoi(out.buf) : 0);
+		usleep(100000);
+		ok(out.len > 0 && (stat(statp, &sb) < 0 || zombie(statp)), "with its child (%s)", statp);
+	}
 	rc = dnsfile_run(nope, NULL, 0, 3000, NULL, 0, &status);
 	ok(rc == 0 && status == 127, "missing program exits 127");
 
@@ -347,6 +377,35 @@ static void test_server(void)
 	is_int(dnsfile_server_parse("[::1", &srv), DADNS_EINVAL, "unclosed bracket");
 }
 
+/* Regression (faults.bats): a worker killed while writing left its
+ * "NAME.tmp.XXXXXX" files in zones_dir for ever. */
+static void test_sweep(void)
+{
+	char sub[600], path[700];
+	const char *names[] = { "a.test.zone.tmp.AbC123", "b.test.zone", "inc.conf.tmp.x1y2z3",
+				"inc.conf", "notes.tmp.txt", "c.test.zone.tmp.short" };
+	size_t i;
+
+	snprintf(sub, sizeof(sub), "%s/sweep", dir);
+	mkdir(sub, 0755);
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		snprintf(path, sizeof(path), "%s/%s", sub, names[i]);
+		util_write_file_atomic(path, "x", 1, 0644);
+	}
+	snprintf(path, sizeof(path), "%s/inc.conf", sub);
+	is_int(dnsfile_sweep_tmp_of(path, "test"), 1, "the include file's temporary removed");
+	ok(file_exists(path), "the include file kept");
+	is_int(dnsfile_sweep_tmp(sub, NULL, "test"), 1, "a zone file's temporary removed");
+	snprintf(path, sizeof(path), "%s/a.test.zone.tmp.AbC123", sub);
+	ok(!file_exists(path), "gone");
+	snprintf(path, sizeof(path), "%s/b.test.zone", sub);
+	ok(file_exists(path), "zone files kept");
+	snprintf(path, sizeof(path), "%s/notes.tmp.txt", sub);
+	ok(file_exists(path), "other names kept");
+	is_int(dnsfile_sweep_tmp_of(NULL, "test"), 0, "no include file: nothing");
+	ok(dnsfile_sweep_tmp("/nonexistent/dir", NULL, "test") < 0, "a missing directory is an error");
+}
+
 int main(void)
 {
 	char tmpl[] = "/tmp/test_dnsfile.XXXXXX";
@@ -364,6 +423,7 @@ int main(void)
 	test_run();
 	test_oneline();
 	test_server();
+	test_sweep();
 	util_run(argv, 10000, NULL, 0, NULL);
 	return tap_done();
 }

@@ -46,6 +46,7 @@ static const char fake_script[] =
 	"  done\n"
 	"  echo \"deleted $n zones\";;\n"
 	"reload)\n"
+	"  if [ -z \"$2\" ]; then if [ -f \"$d/failall\" ]; then echo \"error: reload failed\"; exit 1; fi; echo ok; exit 0; fi\n"
 	"  if ! grep -qx \"$2\" \"$d/known\"; then\n"
 	"    if [ -f \"$d/rndc\" ]; then echo \"rndc: 'reload' failed: not found\"; echo \"no matching zone '$2' in any view\";\n"
 	"    else echo \"error zone $2 not configured\"; fi; exit 1\n"
@@ -336,6 +337,91 @@ static void test_include_mode(const struct backend_ops *ops, const char *type, c
 	ops->close(st);
 }
 
+/* reload_batch_threshold 2: three changed zones are ONE reload without a
+ * zone; two are one reload each. expect_big: the calls for three. */
+static void test_batched(const struct backend_ops *ops, const char *type, int pattern,
+			 char *zones, char *include, char *control, const char *expect_big)
+{
+	struct config_backend cfg;
+	struct backend_zone z[3];
+	char err[256], *c;
+	void *st = NULL;
+	int i;
+
+	config(&cfg, type, pattern, zones, include, control);
+	cfg.reload_batch_threshold = 2;
+	is_int(ops->open(&cfg, &st, err, sizeof(err)), 0, "%s: opens with a threshold", type);
+	zone(&z[0], "m1.test", "M1");
+	zone(&z[1], "m2.test", "M2");
+	zone(&z[2], "m3.test", "M3");
+	ops->apply(st, z, 3);
+	ok(z[0].result == 0 && z[1].result == 0 && z[2].result == 0, "%s: three new zones", type);
+	free(calls());
+	zone(&z[0], "m1.test", "M1b");
+	zone(&z[1], "m2.test", "M2b");
+	zone(&z[2], "m3.test", "M3b");
+	ops->apply(st, z, 3);
+	c = calls();
+	is_str(c, expect_big, "%s: three changed zones, over the threshold: one reload", type);
+	free(c);
+	ok(z[0].result == 0 && z[1].result == 0 && z[2].result == 0, "%s: all applied", type);
+	ops->apply(st, z, 2);
+	c = calls();
+	ok(!strcmp(c, "reload m1.test|reload m2.test") || !strcmp(c, "reload m2.test|reload m1.test"),
+	   "%s: two (not over it): one reload each (in parallel): %s", type, c);
+	free(c);
+	/* The one reload fails: with verification on, verification decides. */
+	write_file("failall", "", 0644);
+	ops->apply(st, z, 3);
+	ok(z[0].result == 0 && z[2].result == 0, "%s: failed reload, verify on: not failed yet",
+	   type);
+	ops->close(st);
+	cfg.verify = 0;
+	is_int(ops->open(&cfg, &st, err, sizeof(err)), 0, "%s: opens without verify", type);
+	ops->apply(st, z, 3);
+	for (i = 0; i < 3 && z[i].result == DADNS_ETEMPFAIL; i++)
+		;
+	is_int(i, 3, "%s: failed reload, verify off: every zone failed", type);
+	ok(strstr(z[1].error, "reload failed") != NULL, "%s: with the reason: %s", type,
+	   z[1].error);
+	unlink(strcat(strcpy(err, dir), "/failall"));
+	free(calls());
+	ops->close(st);
+}
+
+/* 450 new zones: addzones 200 at a time (NSD_BULK_MAX; a longer input
+ * can hang nsd-control on NSD's unix control socket). */
+static void test_bulk_chunks(const struct backend_ops *ops, char *zones, char *control)
+{
+	struct config_backend cfg;
+	struct backend_zone *z = xcalloc(450, sizeof(*z));
+	char **names = xcalloc(450, sizeof(*names)), err[256], *c;
+	void *st = NULL;
+	size_t i, bad = 0;
+
+	config(&cfg, "nsd", 1, zones, NULL, control);
+	is_int(ops->open(&cfg, &st, err, sizeof(err)), 0, "nsd opens for 450 zones");
+	free(calls());
+	for (i = 0; i < 450; i++) {
+		names[i] = xasprintf("chunk%zu.test", i);
+		zone(&z[i], names[i], "C");
+	}
+	ops->apply(st, z, 450);
+	c = calls();
+	is_str(c, "addzones|addzones|addzones", "450 new zones: three addzones of <= 200");
+	free(c);
+	for (i = 0; i < 450; i++)
+		bad += z[i].result != 0;
+	is_int((int)bad, 0, "all 450 applied");
+	ok(has_line("known", "chunk0.test") && has_line("known", "chunk449.test"),
+	   "first and last registered");
+	for (i = 0; i < 450; i++)
+		free(names[i]);
+	free(names);
+	free(z);
+	ops->close(st);
+}
+
 int main(void)
 {
 	char tmpl[] = "/tmp/test_nsd_bind.XXXXXX";
@@ -355,6 +441,8 @@ int main(void)
 	   "both types registered with their ops");
 	test_open_errors(nsd, bind);
 	test_nsd_pattern(nsd, zones, control);
+	test_batched(nsd, "nsd", 1, zones, NULL, control, "addzones|reload");
+	test_bulk_chunks(nsd, zones, control);
 
 	snprintf(include, sizeof(include), "%s/nsd.dadns.conf", dir);
 	test_include_mode(nsd, "nsd", zones, include, control, "nsd.dadns.conf",
@@ -363,6 +451,7 @@ int main(void)
 	snprintf(include, sizeof(include), "%s/named.dadns.conf", dir);
 	test_include_mode(bind, "bind", zones, include, control, "named.dadns.conf",
 			  "zone \"a.test\" { type primary; file \"");
+	test_batched(bind, "bind", 0, zones, include, control, "reload");
 	util_run(rm, 10000, NULL, 0, NULL);
 	return tap_done();
 }

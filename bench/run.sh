@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# run.sh -- `make bench`: measure dadns as operators feel it and write BENCHMARKS.md.
+#
+# usage: bench/run.sh [SECTION...]
+#   sections: sqlite ceiling intake latency bulk (default: all of them; with
+#   all of them BENCHMARKS.md is regenerated, otherwise the figures are only
+#   printed and kept in build/bench/results.tsv)
+# knobs (environment):
+#   BENCH_RUNS=3         runs per figure (the figure is their median)
+#   BENCH_SECS=10        seconds per wrk run
+#   BENCH_PUSHES=200     pushes per push->served run
+#   BENCH_N="1000 10000" zone counts for bulk convergence
+#   BENCH_CONNS=8        connections pushing in the bulk runs
+#   BENCH_LATENCY_BACKENDS="nsd nsd-local bind pdns coredns"
+#                        (nsd-local: NSD with its control channel on a unix socket)
+#   BENCH_QUICK=1        RUNS=1 SECS=2 PUSHES=20 N="200 1000": checks the
+#                        scripts, figures meaningless (never written to BENCHMARKS.md)
+#   BENCH_WRITE=1        with BENCH_QUICK=1: write BENCHMARKS.md anyway, marked provisional
+#   BENCH_KEEP=1         keep each run's temporary directory
+set -u
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+. "$SRC/bench/lib.sh"
+
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+	: "${BENCH_RUNS:=1}" "${BENCH_SECS:=2}" "${BENCH_PUSHES:=20}" "${BENCH_N:=200 1000}"
+	export BENCH_QUICK BENCH_N
+fi
+RUNS=${BENCH_RUNS:-3}
+SECS=${BENCH_SECS:-10}
+PUSHES=${BENCH_PUSHES:-200}
+NS=${BENCH_N:-1000 10000}
+CONNS=${BENCH_CONNS:-8}
+export SECS PUSHES BENCH_CONNS=$CONNS
+LAT_BACKENDS=${BENCH_LATENCY_BACKENDS:-nsd nsd-local bind pdns coredns}
+ALL="sqlite ceiling intake latency bulk"
+SECTIONS=${*:-$ALL}
+mkdir -p "$BENCH_BIN"
+BENCH_RESULTS=$BENCH_BIN/results.tsv
+: >"$BENCH_RESULTS"
+export BENCH_RESULTS
+
+for s in $SECTIONS; do
+	case " $ALL " in *" $s "*) ;; *) echo "run.sh: unknown section $s" >&2; exit 2 ;; esac
+done
+for p in wrk nginx spawn-fcgi nsd named mariadbd pdns_server; do
+	command -v "$p" >/dev/null || { echo "run.sh: $p is missing (make bench-deps)" >&2; exit 1; }
+done
+[ -x "$BENCHTOOL" ] && [ -x "$BENCH_BIN/noop_fcgi" ] || { echo "run.sh: build with make bench" >&2; exit 1; }
+
+T_START=$(date +%s)
+
+# --- 1. ceilings ------------------------------------------------------------------
+
+sec_sqlite() {
+	local mode r line d
+	d=$(mktemp -d /tmp/dadns-bench.XXXXXX)
+	for mode in FULL NORMAL; do
+		for ((r = 1; r <= RUNS; r++)); do
+			line=$("$BENCHTOOL" sqlite "$d" "$mode" 3)
+			result sqlite "commits_per_s.$mode" "$(echo "$line" | awk '{print $4}')"
+		done
+	done
+	rm -rf "$d"
+}
+
+# wrk_figures SECTION KEY LINE: rps, p50, p99 and errors of one wrk run.
+wrk_figures() {
+	[ -n "$3" ] || { echo "run.sh: wrk gave no figures" >&2; result "$1" "errors.$2" -1; return 1; }
+	result "$1" "rps.$2" "$(field "$3" rps)"
+	result "$1" "p50_ms.$2" "$(field "$3" p50_ms)"
+	result "$1" "p99_ms.$2" "$(field "$3" p99_ms)"
+	result "$1" "errors.$2" "$(field "$3" errors)"
+}
+
+sec_ceiling() {
+	local r c
+	for ((r = 1; r <= RUNS; r++)); do
+		for c in 4 16; do
+			(
+				bench_env
+				start_noop 4 || exit 1
+				wrk_figures ceiling "exists.c$c" "$(wrk_run wrk_exists.lua "$c" "$SECS")"
+				wrk_figures ceiling "rawsave.c$c" "$(wrk_run wrk_rawsave.lua "$c" "$SECS" n 2024010101)"
+			)
+		done
+	done
+}
+
+# --- 3. intake ----------------------------------------------------------------------
+
+sec_intake() {
+	local r c dur
+	for ((r = 1; r <= RUNS; r++)); do
+		for dur in full normal; do
+			for c in 4 16; do
+				(
+					bench_env "durability = $dur"
+					start_stack || exit 1
+					line=$(wrk_run wrk_rawsave.lua "$c" "$SECS" w 2024010101)
+					wrk_figures intake "$dur.c$c" "$line"
+					# every request answered error=0 is a stored zone with a queued job
+					# (requests in flight when wrk stops are stored, not counted as answered)
+					ok=$(sqlite3 "$DB" "select count(*) from zones")
+					lost=$(($(field "$line" requests) - $(field "$line" errors) - ok))
+					result intake "answered_not_stored.$dur.c$c" "$((lost > 0 ? lost : 0))"
+					result intake "rss_kib.$dur.c$c" "$(rss_peak_kib "$INTAKE_PID")"
+					if [ "$dur" = full ]; then
+						wrk_figures intake "exists.c$c" "$(wrk_run wrk_exists.lua "$c" "$SECS")"
+					fi
+					result intake "rss_kib_after_exists.$dur.c$c" "$(rss_peak_kib "$INTAKE_PID")"
+				)
+			done
+		done
+	done
+}
+
+# --- 2. push -> served --------------------------------------------------------------
+
+# ini_mysql_backend NAME TYPE DB: a [backend NAME] on MariaDB "a".
+ini_mysql_backend() {
+	{
+		echo "[backend $1]"
+		echo "enabled = 1"
+		mysql_backend_args "$2" a "$3" | sed 's/=/ = /'
+	} >>"$INI"
+}
+
+latency_run() {
+	local be=$1 target line s0=2024100100
+	bench_env
+	case $be in
+	nsd) NSD_CTL=tls start_nsd pattern || return 1; ini_nsd_backend nsd; target="dns 127.0.0.1:$NSD_PORT" ;;
+	nsd-local)
+		start_nsd pattern || return 1
+		nsd_local_control || return 1
+		ini_nsd_backend nsd
+		target="dns 127.0.0.1:$NSD_PORT"
+		;;
+	bind) start_named || return 1; ini_bind_backend bind; target="dns 127.0.0.1:$BIND_PORT" ;;
+	pdns|coredns)
+		bench_mysql || return 1
+		mysql_db a bench
+		if [ "$be" = pdns ]; then
+			ini_mysql_backend pdns powerdns_mysql bench
+		else
+			ini_mysql_backend coredns coredns_mysql bench
+			target="mysql 127.0.0.1:$MYSQL_a_PORT:$MYSQL_USER:$MYSQL_PASS:bench"
+		fi
+		;;
+	esac
+	start_stack || return 1
+	start_worker || return 1
+	# the zone exists first (a new zone is a different path); then updates
+	if [ "$be" = pdns ]; then
+		# the worker makes the tables at its first write; then PowerDNS
+		# (caches off: every answer reflects the database)
+		make_zone lat.bench.test "$s0" "$TMP/first.db"
+		push_zone lat.bench.test "$TMP/first.db" || return 1
+		wait_until 20 mysql_q a bench "select 1 from domains where name = 'lat.bench.test'" || return 1
+		pdns_start a bench || return 1
+		target="dns 127.0.0.1:$PDNS_PORT"
+		wait_until 20 serves_serial "$PDNS_PORT" lat.bench.test "$s0" || return 1
+	else
+		# shellcheck disable=SC2086
+		"$BENCHTOOL" latency "$FRONT_URL" "$DA_USER:$DA_PASS" lat.bench.test "$s0" 1 $target \
+			>"$TMP/first.out" 2>&1 || { cat "$TMP/first.out" >&2; echo "run.sh: the first push was not served" >&2; return 1; }
+	fi
+	# shellcheck disable=SC2086
+	line=$("$BENCHTOOL" latency "$FRONT_URL" "$DA_USER:$DA_PASS" lat.bench.test "$((s0 + 1))" \
+		"$PUSHES" $target 2>&1 >"$TMP/latency.ms" | grep '^latency:')
+	echo "  $be: $line" >&2
+	result latency "p50_ms.$be" "$(echo "$line" | sed -n "s/.*pushes, p50 \([0-9.]*\) ms.*/\1/p")"
+	result latency "p99_ms.$be" "$(echo "$line" | sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p')"
+	result latency "poll_ms.$be" "$(echo "$line" | sed -n 's/.*poll cost p50 \([0-9.]*\) ms.*/\1/p')"
+	result latency "errors.$be" "$(echo "$line" | sed -n 's/.*errors \([0-9]*\).*/\1/p')"
+}
+
+sec_latency() {
+	local r be
+	for ((r = 1; r <= RUNS; r++)); do
+		for be in $LAT_BACKENDS; do
+			( latency_run "$be" ) || result latency "errors.$be" -1
+		done
+	done
+}
+
+# --- 4. bulk convergence --------------------------------------------------------------
+
+bulk_run() {
+	local be=$1 n=$2 port line skip cmds
+	bench_env
+	case $be in
+	nsd) start_nsd pattern || return 1; ini_nsd_backend nsd; port=$NSD_PORT ;;
+	bind) start_named || return 1; ini_bind_backend bind; port=$BIND_PORT ;;
+	esac
+	start_stack || return 1
+	start_worker || return 1
+	local round serial=2024070700
+	for round in new rewrite; do
+		skip=$(ctl_lines "$WORKER_LOG")
+		line=$("$BENCHTOOL" bulk "$FRONT_URL" "$DA_USER:$DA_PASS" b "$n" "$serial" "$CONNS" \
+			"127.0.0.1:$port") || echo "run.sh: bulk $be $n $round: not all pushed or served" >&2
+		echo "$line" | sed 's/^/    /' >&2
+		local pushed served
+		pushed=$(echo "$line" | awk '$1 == "pushed" {print $3}')
+		served=$(echo "$line" | awk '$1 == "served" {print $4}')
+		result bulk "push_s.$be.$n.$round" "$pushed"
+		result bulk "push_errors.$be.$n.$round" "$(echo "$line" | awk '$1 == "pushed" {print $5}')"
+		result bulk "served_count.$be.$n.$round" "$(echo "$line" | awk '$1 == "served" {print $3}')"
+		result bulk "served_s.$be.$n.$round" "$served"
+		result bulk "per_zone_ms.$be.$n.$round" "$(echo "$served $n" | awk '{printf "%.3f", $1 * 1000 / $2}')"
+		# give the worker the moment to write its batch lines
+		wait_until 30 queue_idle_db
+		cmds=$(ctl_commands "$WORKER_LOG" "$skip")
+		result bulk "ctl_commands.$be.$n.$round" "$cmds"
+		serial=$((serial + 1))
+	done
+	result bulk "cpu_s.intake.$be.$n" "$(cpu_s "$INTAKE_PID")"
+	result bulk "cpu_s.worker.$be.$n" "$(cpu_s "$WORKER_PID")"
+	result bulk "rss_kib.intake.$be.$n" "$(rss_peak_kib "$INTAKE_PID")"
+	result bulk "rss_kib.worker.$be.$n" "$(rss_peak_kib "$WORKER_PID")"
+}
+
+queue_idle_db() {
+	[ "$(sqlite3 "$DB" "select count(*) from jobs where state in ('queued','running')")" = 0 ]
+}
+
+sec_bulk() {
+	local r be n
+	for ((r = 1; r <= RUNS; r++)); do
+		for n in $NS; do
+			for be in nsd bind; do
+				( bulk_run "$be" "$n" ) || result bulk "failed.$be.$n" 1
+			done
+		done
+	done
+}
+
+for s in $SECTIONS; do
+	echo "== $s ($(date -u +%H:%M:%S))" >&2
+	"sec_$s"
+done
+T_END=$(date +%s)
+echo "bench: done in $((T_END - T_START)) s; figures in $BENCH_RESULTS" >&2
+
+# A quick run writes BENCHMARKS.md only when asked (BENCH_WRITE=1), marked provisional.
+if [ "$SECTIONS" = "$ALL" ] && { [ "${BENCH_QUICK:-0}" != 1 ] || [ "${BENCH_WRITE:-0}" = 1 ]; }; then
+	"$SRC/bench/report.sh" "$BENCH_RESULTS" "$((T_END - T_START))" >"$SRC/BENCHMARKS.md.new" &&
+		mv "$SRC/BENCHMARKS.md.new" "$SRC/BENCHMARKS.md" && echo "bench: wrote BENCHMARKS.md" >&2
+else
+	"$SRC/bench/report.sh" "$BENCH_RESULTS" "$((T_END - T_START))" >"$BENCH_BIN/BENCHMARKS.partial.md" &&
+		echo "bench: figures of this run in $BENCH_BIN/BENCHMARKS.partial.md (BENCHMARKS.md untouched)" >&2
+fi
