@@ -16,6 +16,17 @@ CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-par
             -fno-strict-aliasing -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -I. $(PKG_CFLAGS) -pthread
 LDLIBS   += $(PKG_LIBS) -pthread
 
+# make fuzz: lib/ and tests/fuzz/fuzz_*.c built by clang with libFuzzer,
+# ASan and UBSan into build-fuzz/ (tests/fuzz/README.md).
+ifeq ($(FUZZ),1)
+BUILD    := build-fuzz
+CC       := clang
+CFLAGS   += -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=undefined -O1 -Wno-format-nonliteral
+endif
+FUZZ_SECONDS ?= 60
+FUZZ_BIN  := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
 ifeq ($(SANITIZE),1)
 BUILD    ?= build-san
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -O1
@@ -58,21 +69,71 @@ unit: all $(UNIT_BIN)
 test: all $(UNIT_BIN)
 	@DADNS_BUILD=$(CURDIR)/$(BUILD) scripts/run-tests $(UNIT_BIN)
 
+$(FUZZ_BIN): build-fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/libdadns.a
+	$(CC) -fsanitize=fuzzer,address,undefined -o $@ $< $(BUILD)/libdadns.a $(LDLIBS)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory FUZZ=1 $(FUZZ_BIN)
+
+# FUZZ_SECONDS per harness; FUZZ_ONLY="fuzz_zone ..." runs only those.
+fuzz: fuzz-build
+	@tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BIN)
+
 deps:
 	@scripts/deps
+
+# Benchmarks (not part of `make test`): bench/run.sh regenerates BENCHMARKS.md.
+# BENCH_SECTIONS="latency bulk" runs only those (figures printed, not written).
+bench: all $(BUILD)/bench/benchtool $(BUILD)/bench/noop_fcgi bench-deps
+	@DADNS_BUILD=$(CURDIR)/$(BUILD) bench/run.sh $(BENCH_SECTIONS)
+
+bench-deps:
+	@scripts/deps
+	@command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q --no-install-recommends wrk; }
+
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
 
 run: all
 	@scripts/run-demo
 
+# make install PREFIX=/usr DESTDIR=/tmp/pkg: programs in BINDIR, systemd
+# units in UNITDIR (their /usr/local/bin and /etc/dadns paths rewritten to
+# BINDIR and SYSCONFDIR), README and examples in DOCDIR, and
+# SYSCONFDIR/dadns/dadns.ini from examples/ unless one is there already.
+BINDIR     ?= $(PREFIX)/bin
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+DOCDIR     ?= $(PREFIX)/share/doc/dadns
+SYSCONFDIR ?= /etc
+UNITS      := $(wildcard systemd/*.service systemd/*.socket systemd/*.timer)
+UNIT_SED    = -e 's|/usr/local/bin/|$(BINDIR)/|g' -e 's|/etc/dadns/|$(SYSCONFDIR)/dadns/|g' \
+              -e 's|/usr/local/share/doc/dadns|$(DOCDIR)|g'
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/dadns/examples \
-	  $(DESTDIR)$(PREFIX)/lib/systemd/system
-	install -m 0755 $(addprefix $(BUILD)/,$(PROGRAMS)) $(DESTDIR)$(PREFIX)/bin/
-	cp -R examples/. $(DESTDIR)$(PREFIX)/share/doc/dadns/examples/
-	install -m 0644 systemd/*.service systemd/*.socket systemd/*.timer $(DESTDIR)$(PREFIX)/lib/systemd/system/ 2>/dev/null || true
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)/examples \
+	  $(DESTDIR)$(SYSCONFDIR)/dadns
+	install -m 0755 $(addprefix $(BUILD)/,$(PROGRAMS)) $(DESTDIR)$(BINDIR)/
+	set -e; for u in $(UNITS); do \
+	  sed $(UNIT_SED) "$$u" >"$(DESTDIR)$(UNITDIR)/$${u#systemd/}"; \
+	  chmod 0644 "$(DESTDIR)$(UNITDIR)/$${u#systemd/}"; done
+	cp -R examples/. $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
+	[ -e $(DESTDIR)$(SYSCONFDIR)/dadns/dadns.ini ] || \
+	  install -m 0640 examples/dadns.ini $(DESTDIR)$(SYSCONFDIR)/dadns/dadns.ini
+
+# The configuration stays unless it is still the untouched example.
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(PROGRAMS))
+	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(UNITS)))
+	rm -rf $(DESTDIR)$(DOCDIR)/examples
+	rm -f $(DESTDIR)$(DOCDIR)/README.md
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+	if cmp -s examples/dadns.ini $(DESTDIR)$(SYSCONFDIR)/dadns/dadns.ini; then \
+	  rm -f $(DESTDIR)$(SYSCONFDIR)/dadns/dadns.ini; rmdir $(DESTDIR)$(SYSCONFDIR)/dadns 2>/dev/null || true; fi
 
 clean:
-	rm -rf build build-san run
+	rm -rf build build-san build-fuzz run
 
-.PHONY: all unit test deps run install clean
+.PHONY: all unit test deps run install uninstall clean bench bench-deps fuzz fuzz-build
 .SECONDARY:

@@ -11,9 +11,11 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "lib/acl.h"
 #include "lib/backends/backend.h"
 #include "lib/config.h"
 #include "lib/log.h"
+#include "lib/peer_env.h"
 #include "lib/util.h"
 
 extern char **environ;
@@ -57,6 +59,9 @@ static const struct key keys[] = {
 	{ SEC_APP, "check_subdomain_owner_in_cluster_domainowners", T_BOOL,
 	  CO(app.check_subdomain_owner_in_cluster_domainowners), "0", 0, 0, 0 },
 	{ SEC_APP, "threads", T_INT, CO(app.threads), "4", 1, 256, 0 },
+	{ SEC_APP, "operator_username", T_STR, CO(app.operator_username), NULL, 0, 0, 0 },
+	{ SEC_APP, "operator_password", T_SECRET, CO(app.operator_password), NULL, 0, 0, 0 },
+	{ SEC_APP, "operator_allow", T_STR, CO(app.operator_allow), NULL, 0, 0, 0 },
 
 	{ SEC_WORKER, "batch_max", T_INT, CO(worker.batch_max), "500", 1, 100000, 0 },
 	{ SEC_WORKER, "retry_backoff", T_BACKOFF, CO(worker.retry_backoff), "30,120,300,900,1800", 0, 0, 0 },
@@ -76,6 +81,7 @@ static const struct key keys[] = {
 	{ SEC_BACKEND, "pattern", T_STR, BO(pattern), NULL, 0, 0, B_NSD },
 	{ SEC_BACKEND, "control", T_STR, BO(control), NULL, 0, 0, B_DNS },
 	{ SEC_BACKEND, "server", T_STR, BO(server), NULL, 0, 0, B_DNS },
+	{ SEC_BACKEND, "reload_batch_threshold", T_INT, BO(reload_batch_threshold), "32", 0, 1000000, B_DNS },
 	{ SEC_BACKEND, "host", T_STR, BO(host), NULL, 0, 0, B_MYSQL },
 	{ SEC_BACKEND, "port", T_INT, BO(port), "3306", 1, 65535, B_MYSQL },
 	{ SEC_BACKEND, "socket", T_STR, BO(socket), NULL, 0, 0, B_MYSQL },
@@ -94,6 +100,8 @@ static const struct key keys[] = {
 	{ SEC_RECONCILE, "dry_run", T_BOOL, CO(reconcile.dry_run), "0", 0, 0, 0 },
 	{ SEC_RECONCILE, "ipp", T_INT, CO(reconcile.ipp), "1000", 1, 100000, 0 },
 	{ SEC_RECONCILE, "max_delete_fraction", T_DOUBLE, CO(reconcile.max_delete_fraction), "0.1", 0, 1, 0 },
+	{ SEC_RECONCILE, "connect_timeout", T_INT, CO(reconcile.connect_timeout), "10", 1, 600, 0 },
+	{ SEC_RECONCILE, "timeout", T_INT, CO(reconcile.timeout), "60", 1, 3600, 0 },
 
 	{ SEC_DA, "url", T_STR, DO(url), NULL, 0, 0, 0 },
 	{ SEC_DA, "username", T_STR, DO(username), NULL, 0, 0, 0 },
@@ -106,6 +114,7 @@ static const struct key keys[] = {
 	{ SEC_PEER_SYNC, "interval_minutes", T_INT, CO(peer_sync.interval_minutes), "5", 1, 10080, 0 },
 	{ SEC_PEER_SYNC, "auth_username", T_STR, CO(peer_sync.auth_username), NULL, 0, 0, 0 },
 	{ SEC_PEER_SYNC, "auth_password", T_SECRET, CO(peer_sync.auth_password), NULL, 0, 0, 0 },
+	{ SEC_PEER_SYNC, "advertise_url", T_STR, CO(peer_sync.advertise_url), NULL, 0, 0, 0 },
 
 	{ SEC_PEER, "url", T_STR, PO(url), NULL, 0, 0, 0 },
 	{ SEC_PEER, "username", T_STR, PO(username), NULL, 0, 0, 0 },
@@ -429,7 +438,8 @@ static int handler(void *user, const char *section, const char *name, const char
 	}
 	base = section_base(p->cfg, sec, sname, 0, &idx);
 	if (!base) {
-		base = section_base(p->cfg, sec, sname, p->section_line, &idx);
+		base = section_base(p->cfg, sec, sname, p->section_line > 0 ? p->section_line : p->line,
+				    &idx);
 		apply_defaults(p->cfg, sec, base);
 	}
 	for (i = 0; i < p->n_seen; i++)
@@ -457,7 +467,11 @@ static char *reader(char *str, int num, void *stream)
 		return r;
 	}
 	p->line++;
-	if (str[strspn(str, " \t")] == '[')
+	/* Blanks as inih skips them (isspace: also \v, \f, \r): a header
+	 * after a vertical tab was missed, and its section had no line. */
+	while (isspace((unsigned char)*str))
+		str++;
+	if (*str == '[')
 		p->section_line = p->line;
 	return r;
 }
@@ -556,7 +570,7 @@ static int env_apply(struct parse *p, char *err, size_t errlen)
 		const char *eq = strchr(*e, '=');
 		int r;
 
-		if (strncmp(*e, "DADNS_", 6) != 0 || !eq)
+		if (strncmp(*e, "DADNS_", 6) != 0 || !eq || peer_env_is_peer_var(*e))
 			continue;
 		r = env_apply_one(p, *e, (size_t)(eq - *e), eq + 1);
 		if (r < 0) {
@@ -644,6 +658,7 @@ static char *url_host(const char *url)
 static int check_all(struct parse *p, char *err, size_t errlen)
 {
 	struct config *cfg = p->cfg;
+	char aclerr[128];
 	size_t i, j;
 
 	if (!cfg->app.db_path || !*cfg->app.db_path)
@@ -675,6 +690,17 @@ static int check_all(struct parse *p, char *err, size_t errlen)
 		if (!check_url(cfg->peers[i].url))
 			CHECK_FAIL(cfg->peers[i].line, "[peer %s]: url must be http:// or https://",
 				   cfg->peers[i].name);
+	if (cfg->peer_sync.advertise_url && *cfg->peer_sync.advertise_url &&
+	    !check_url(cfg->peer_sync.advertise_url))
+		CHECK_FAIL(seen_line(p, SEC_PEER_SYNC, 0, "advertise_url"),
+			   "[peer_sync] advertise_url must be http:// or https://");
+	if (acl_check(cfg->app.operator_allow, aclerr, sizeof(aclerr)) < 0)
+		CHECK_FAIL(seen_line(p, SEC_APP, 0, "operator_allow"), "[app] operator_allow: %s", aclerr);
+	if (!(cfg->app.operator_username && *cfg->app.operator_username) !=
+	    !(cfg->app.operator_password && *cfg->app.operator_password))
+		CHECK_FAIL(seen_line(p, SEC_APP, 0, cfg->app.operator_username && *cfg->app.operator_username
+							    ? "operator_username" : "operator_password"),
+			   "[app] operator_username and operator_password go together");
 	if (cfg->peer_sync.enabled && (!cfg->peer_sync.auth_username || !cfg->peer_sync.auth_password ||
 				       !*cfg->peer_sync.auth_username || !*cfg->peer_sync.auth_password))
 		CHECK_FAIL(seen_line(p, SEC_PEER_SYNC, 0, "enabled"),
@@ -735,7 +761,8 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 				 cfg->path, r);
 		goto out;
 	}
-	if (env_apply(&p, err, errlen) < 0 || check_all(&p, err, errlen) < 0) {
+	if (env_apply(&p, err, errlen) < 0 || peer_env_load(cfg, err, errlen) < 0 ||
+	    check_all(&p, err, errlen) < 0) {
 		rc = DADNS_EINVAL;
 		goto out;
 	}

@@ -31,6 +31,7 @@ struct config_backend {
 	char *pattern;        /* nsd pattern for nsd-control addzone; "" = use nsd_conf */
 	char *control;        /* e.g. "nsd-control -c /etc/nsd/nsd.conf" */
 	char *server;         /* HOST:PORT to verify against, e.g. 127.0.0.1:53 */
+	int reload_batch_threshold; /* more changed zones: ONE reload (32; 0 never) */
 	/* null */
 	int delay_ms;         /* default 0 */
 	/* mysql */
@@ -70,6 +71,7 @@ struct config_peer {
 	int verify_ssl;
 	char *ca_file;
 	int line;
+	int env;              /* 1: made from DADNS_PEER_SYNC_PEER_* (lib/peer_env.h) */
 };
 
 struct config {
@@ -85,6 +87,9 @@ struct config {
 		int log_level;            /* enum log_level */
 		int check_subdomain_owner_in_cluster_domainowners;
 		int threads;              /* intake request threads, default 4 */
+		char *operator_username;  /* /status, /metrics: own credentials (else DA's) */
+		char *operator_password;
+		char *operator_allow;     /* /status, /metrics: addresses/CIDRs let in without credentials */
 	} app;
 	struct {
 		int batch_max;            /* default 500 */
@@ -101,6 +106,8 @@ struct config {
 		int dry_run;
 		int ipp;                  /* default 1000 */
 		double max_delete_fraction; /* default 0.1 */
+		int connect_timeout;      /* seconds to connect to a DA server, default 10 */
+		int timeout;              /* seconds for one DA request, default 60 */
 	} reconcile;
 	struct config_directadmin *directadmins;
 	size_t n_directadmins;
@@ -109,6 +116,7 @@ struct config {
 		int interval_minutes;     /* default 5 */
 		char *auth_username;
 		char *auth_password;
+		char *advertise_url;      /* this node's URL as peers reach it (discovery) */
 	} peer_sync;
 	struct config_peer *peers;
 	size_t n_peers;

@@ -7,6 +7,7 @@
 
 #include "lib/log.h"
 #include "lib/queue.h"
+#include "lib/status.h"
 #include "lib/util.h"
 
 /* Statements of one call, prepared on first use and finalized at the end. */
@@ -21,6 +22,8 @@ enum q_stmt {
 	Q_DONE,
 	Q_CARRY,
 	Q_INSERT,
+	Q_ZONE_UPDATED,
+	Q_JOB_CREATED,
 	Q_MAX
 };
 
@@ -61,6 +64,8 @@ static const char *const q_sql[Q_MAX] = {
 	[Q_INSERT] =
 		"INSERT INTO jobs(domain, op, backends, source, state, attempt, run_after, last_error,"
 		" created_at, updated_at) VALUES(?1, ?2, ?3, 'retry', ?4, ?5, ?6, ?7, ?8, ?8)",
+	[Q_ZONE_UPDATED] = "SELECT updated_at FROM zones WHERE domain = ?1",
+	[Q_JOB_CREATED] = "SELECT created_at FROM jobs WHERE id = ?1",
 };
 
 struct q_stmts {
@@ -444,6 +449,69 @@ static int record_failed_jobs(struct q_stmts *q, const struct queue_outcome *o, 
 	return rc;
 }
 
+/* The oldest created_at of the jobs o served into *created (0: none). */
+static int jobs_created(struct q_stmts *q, const struct queue_outcome *o, int64_t *created)
+{
+	size_t i;
+	int rc;
+
+	*created = 0;
+	for (i = 0; i < o->n_jobs; i++) {
+		sqlite3_stmt *s = q_get(q, Q_JOB_CREATED);
+
+		if (!s)
+			return DADNS_EIO;
+		sqlite3_bind_int64(s, 1, o->jobs[i]->id);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			int64_t t = sqlite3_column_int64(s, 0);
+
+			if (*created == 0 || t < *created)
+				*created = t;
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return q_err(q, rc);
+	}
+	return 0;
+}
+
+/* The counters of /metrics (lib/status.h): applies by result, and on
+ * success of a present zone the time from the change this node was asked
+ * to apply to now: the zone's last update here (zones.updated_at, the
+ * push), or, when later, the oldest job this apply served -- a heal,
+ * reconcile or peer job re-applying a zone pushed long ago (a peer keeps
+ * the remote push time as updated_at) measures its own wait, not the
+ * zone's age. */
+static int record_metrics(struct q_stmts *q, const struct queue_outcome *o, int64_t now)
+{
+	const char *result = o->result == 0 ? "ok" : o->result == DADNS_EPERMFAIL ? "permfail" : "tempfail";
+	int64_t updated = 0, created = 0;
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = status_count(q->st, "applies", o->backend, result, 1);
+	if (rc < 0 || o->result != 0 || !o->present)
+		return rc;
+	s = q_get(q, Q_ZONE_UPDATED);
+	if (!s)
+		return DADNS_EIO;
+	sqlite3_bind_text(s, 1, o->domain, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		updated = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	/* Deleted since the claim: nothing to measure. */
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return q_err(q, rc);
+	rc = jobs_created(q, o, &created);
+	if (rc < 0)
+		return rc;
+	return status_latency_record(q->st, o->backend, now - (created > updated ? created : updated));
+}
+
 static int record_one(struct q_stmts *q, struct queue_outcome *o, const struct queue_policy *p,
 		      int64_t now)
 {
@@ -454,6 +522,8 @@ static int record_one(struct q_stmts *q, struct queue_outcome *o, const struct q
 	o->retry_id = 0;
 	memset(&o->retry, 0, sizeof(o->retry));
 	rc = record_backend_state(q, o, now);
+	if (rc == 0)
+		rc = record_metrics(q, o, now);
 	if (rc < 0)
 		return rc;
 	if (o->result == 0) {
@@ -471,6 +541,8 @@ static int record_one(struct q_stmts *q, struct queue_outcome *o, const struct q
 	rc = record_retry(q, o, carrier, now);
 	if (rc == 0)
 		rc = record_failed_jobs(q, o, carrier, now);
+	if (rc == 0)
+		rc = status_count(q->st, o->retry.dead ? "dead" : "retries", o->backend, NULL, 1);
 	return rc;
 }
 
@@ -531,6 +603,8 @@ int queue_revive(struct store *st, int64_t id, int64_t now)
 			 "UPDATE jobs SET state = 'queued', run_after = ?2, lease_until = NULL,"
 			 " updated_at = ?2 WHERE id = ?1 AND state = 'dead'",
 			 id, now, &changes);
+	if (rc == 0 && changes > 0)
+		status_count(st, "manual_retries", NULL, NULL, changes);  /* best effort */
 	if (rc < 0 || changes > 0)
 		return rc;
 	if (sqlite3_prepare_v2(store_db(st), "SELECT 1 FROM jobs WHERE id = ?1", -1, &s, NULL) != SQLITE_OK)
@@ -545,9 +619,14 @@ int queue_revive(struct store *st, int64_t id, int64_t now)
 
 int queue_revive_dead(struct store *st, int64_t now, int *count)
 {
+	int rc;
+
 	*count = 0;
-	return revive_exec(st,
-			   "UPDATE jobs SET state = 'queued', run_after = ?2, lease_until = NULL,"
-			   " updated_at = ?2 WHERE state = 'dead'",
-			   0, now, count);
+	rc = revive_exec(st,
+			 "UPDATE jobs SET state = 'queued', run_after = ?2, lease_until = NULL,"
+			 " updated_at = ?2 WHERE state = 'dead'",
+			 0, now, count);
+	if (rc == 0 && *count > 0)
+		status_count(st, "manual_retries", NULL, NULL, *count);  /* best effort */
+	return rc;
 }

@@ -12,9 +12,17 @@
  *   still do: backends = its name, or NULL (every enabled backend) when
  *   it is enabled;
  * - overall is error when the database cannot be read, degraded when a
- *   job is dead, or an enabled backend has failing zones or an oldest job
- *   older than STATUS_LAG_DEGRADED_S; else ok. (A disabled backend's
- *   failures are old news nothing will retry: shown, not judged.)
+ *   job is dead, an enabled backend has failing zones or an oldest job
+ *   older than STATUS_LAG_DEGRADED_S, the last finished reconcile run
+ *   failed, a peer is degraded, or the worker is not running; else ok. (A disabled backend's failures are old news
+ *   nothing will retry: shown, not judged.)
+ * - the worker runs when someone holds the flock on "<db_path>.worker.lock"
+ *   (dadns-worker takes it exclusively for its lifetime): a read-only open
+ *   and a non-blocking shared flock tell, without writing anything. When
+ *   the file cannot be opened for another reason than its absence (e.g. no
+ *   permission) the answer is unknown and not judged.
+ * Counters (table counters, schema v3) are written by status_count and
+ * status_latency_record and read back for /metrics.
  */
 #ifndef DADNS_STATUS_H
 #define DADNS_STATUS_H
@@ -28,6 +36,9 @@
 #include "lib/util.h"
 
 #define STATUS_LAG_DEGRADED_S 300
+/* Upper bounds (ms) of the push-to-applied latency buckets; +Inf follows. */
+#define STATUS_LATENCY_BUCKETS_MS 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, \
+	1800000, 7200000
 
 enum status_overall { STATUS_OK = 0, STATUS_DEGRADED, STATUS_ERROR };
 
@@ -43,7 +54,36 @@ struct status_backend {
 	long long behind;
 	long long failing;
 	long long oldest_job_s;   /* age of the oldest job it must still do; -1: none */
+	char *last_error;         /* newest failing zone's error, NULL when none */
+	char *last_error_domain;
+	int64_t last_error_at;    /* ms since the epoch; 0 when none */
 };
+
+/* A row of table peers. */
+struct status_peer {
+	char *name, *url, *origin, *last_error;   /* last_error may be NULL */
+	int degraded;
+	long long failures;
+	int64_t last_run_at, last_ok_at;          /* 0 when never */
+	long long zones_pulled;
+};
+
+/* A row of table counters. */
+struct status_counter {
+	char *metric, *k1, *k2;
+	long long value;
+};
+
+/* Push-to-applied latency of one backend: n[i] applies in bucket i
+ * (status_latency_bounds[i] ms; the last is +Inf), not cumulative. */
+struct status_latency {
+	char *backend;
+	long long *n;             /* status_latency_n entries */
+	long long sum_ms;
+};
+
+extern const long long status_latency_bounds[];
+extern const size_t status_latency_n;     /* buckets including +Inf */
 
 /* The last row of table runs for one program. */
 struct status_run {
@@ -52,6 +92,7 @@ struct status_run {
 	int64_t finished_at;      /* 0 while running (or when it died) */
 	int ok;                   /* 1, 0, or -1 when not recorded */
 	char *summary;            /* NULL when not recorded */
+	int64_t last_ok_at;       /* finished_at of the last successful run; 0 never */
 };
 
 struct status {
@@ -67,6 +108,12 @@ struct status {
 	size_t n_backends;
 	struct status_run reconcile;      /* runs.program = 'reconcile' */
 	struct status_run peersync;       /* runs.program = 'peersync' */
+	int worker;                       /* 1 running, 0 not, -1 unknown */
+	struct status_peer *peers;
+	size_t n_peers;
+	struct status_counter *counters;
+	size_t n_counters;
+	struct status_latency *latency;   /* one per configured backend */
 };
 
 /* Whether the database answers: a query that reads its schema, and the
@@ -74,6 +121,19 @@ struct status {
  * open (not deleted, moved away or replaced: writes would go to a file no
  * other program reads). Returns 0, or DADNS_EIO / DADNS_EBUSY with err set. */
 int status_db_check(struct store *st, char *err, size_t errlen);
+
+/* Whether a dadns-worker holds "<cfg db_path>.worker.lock" (see above):
+ * 1 yes, 0 no, negative DADNS_E* when it cannot be told (err set). */
+int status_worker_running(const struct config *cfg, char *err, size_t errlen);
+
+/* Add by to counters(metric, k1, k2) (NULL keys are ''), in the caller's
+ * transaction or on its own. Returns 0, DADNS_EBUSY, DADNS_EIO. */
+int status_count(struct store *st, const char *metric, const char *k1, const char *k2, long long by);
+
+/* Count one apply of backend that took ms from the change (its push, or
+ * the later job that asked for it) to applied in the latency histogram
+ * (and its sum). Returns 0, DADNS_EBUSY, DADNS_EIO. */
+int status_latency_record(struct store *st, const char *backend, int64_t ms);
 
 /* Read the snapshot at time now (ms since the epoch) for the backends of
  * cfg, after status_db_check. Always fills *out (caller calls
@@ -89,12 +149,19 @@ const char *status_overall_name(int overall);
 const char *status_job_state_name(int state);
 
 /* The snapshot as a JSON object (new reference, caller decrefs):
- * {overall, reasons[], zones, tombstones, jobs{queued,running,done,dead},
- *  dead_jobs, backends[{name,type,enabled,in_sync,behind,failing,
- *  oldest_job_seconds}], reconcile, peersync}; a run is null or
- * {started_at, finished_at, ok, summary} with times as ISO 8601 UTC; an
+ * {overall, reasons[], worker{running}, zones, tombstones,
+ *  jobs{queued,running,done,dead}, dead_jobs, backends[{name,type,enabled,
+ *  in_sync,behind,failing,oldest_job_seconds,last_error{domain,error,at}}],
+ *  reconcile, peersync, peers[{name,url,origin,degraded,failures,
+ *  last_run_at,last_ok_at,last_error,zones_pulled}]}; a run is null or
+ * {started_at, finished_at, ok, last_ok_at, summary} with times as ISO 8601
+ * UTC and summary the run's JSON object (a string when it is not JSON); an
  * unknown value is null. On STATUS_ERROR: {overall, error} only. */
 json_t *status_json(const struct status *s);
+
+/* A run's summary as JSON (new reference): the object it holds, else the
+ * text as a string, null for NULL or text that is not UTF-8. */
+json_t *status_summary_json(const char *summary);
 
 /* Append the snapshot to sb in the Prometheus text exposition format
  * 0.0.4 (HELP and TYPE lines, label values escaped). On STATUS_ERROR only

@@ -12,9 +12,8 @@
 #include "lib/zone.h"
 
 #define OWNER_MAX 256        /* hostname and username buffers for owner lookups */
-#define HOSTNAME_MAX 253
-#define USERNAME_MAX 64
 #define DELETE_ATTEMPTS 3
+#define DELETE_MAX 1000      /* select0..selectN in one delete; more is refused */
 
 /* A single-valued parameter: absent is NULL, given twice with different
  * values is an error (answered). Returns 0 or -1. */
@@ -36,34 +35,13 @@ static int param(struct intake_req *r, const char *key, const char **value)
  * stored lower-case so that ownership compares as DNS names do. */
 static int hostname_clean(const char *in, char *out, size_t outlen)
 {
-	size_t i, len = strlen(in);
-
-	if (len == 0 || len > HOSTNAME_MAX || len >= outlen)
-		return -1;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)in[i];
-
-		if (!isalnum(c) && c != '.' && c != '-' && c != '_' && c != ':')
-			return -1;
-		out[i] = (char)tolower(c);
-	}
-	out[len] = '\0';
-	return 0;
+	/* lib/zone.c: dadns-peersync checks a peer's zones the same way */
+	return zone_owner_hostname(in, out, outlen) < 0 ? -1 : 0;
 }
 
 static int username_ok(const char *s)
 {
-	size_t i, len = strlen(s);
-
-	if (len == 0 || len > USERNAME_MAX)
-		return 0;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (!isalnum(c) && c != '.' && c != '-' && c != '_')
-			return 0;
-	}
-	return 1;
+	return zone_owner_username_ok(s);
 }
 
 /* hostname and username of a push or delete; "" and NULL when not sent. */
@@ -238,21 +216,29 @@ static int delete_add(struct intake_req *r, const char *d, char (**names)[DOMAIN
 	return 0;
 }
 
-/* The zones named by select0..selectN (up to the first gap) and domain=. */
+/* The zones named by select0..selectN (up to the first gap) and domain=.
+ * More than DELETE_MAX selects is refused whole: each costs a lookup among
+ * all the pairs and in the database (10000 took seconds of a thread). */
 static int delete_names(struct intake_req *r, char (**names)[DOMAIN_MAX + 1], int *n)
 {
-	char key[32];
+	char key[32], details[64];
 	const char *d;
 	int i;
 
 	*names = NULL;
 	*n = 0;
-	for (i = 0; i < HTTP_FORM_MAX_PARAMS; i++) {
+	for (i = 0; i <= DELETE_MAX; i++) {
 		snprintf(key, sizeof(key), "select%d", i);
 		if (param(r, key, &d) < 0)
 			goto fail;
 		if (!d)
 			break;
+		if (i == DELETE_MAX) {
+			snprintf(details, sizeof(details), "more than %d zones in one delete", DELETE_MAX);
+			intake_answer(r, 200, "error", "1", "text", "Too many zones", "details", details,
+				      NULL);
+			goto fail;
+		}
 		if (delete_add(r, d, names, n) < 0)
 			goto fail;
 	}
@@ -428,6 +414,7 @@ void intake_dns_admin(struct intake_req *r)
 	 * action this receiver does not know needs no body at all. */
 	if (action && !strcmp(action, "rawsave")) {
 		rawsave(r, 0);
+		intake_count_push(r, "rawsave");
 		return;
 	}
 	if (action && *action && strcmp(action, "delete") != 0 && strcmp(action, "exists") != 0) {
@@ -447,12 +434,15 @@ void intake_dns_admin(struct intake_req *r)
 		return;
 	if (!action || !*action)
 		intake_answer(r, 200, "error", "0", "text", "OK", NULL);
-	else if (!strcmp(action, "rawsave"))
+	else if (!strcmp(action, "rawsave")) {
 		rawsave(r, 1);
-	else if (!strcmp(action, "delete"))
+		intake_count_push(r, "rawsave");
+	} else if (!strcmp(action, "delete")) {
 		delete_zones(r);
-	else if (!strcmp(action, "exists"))
+		intake_count_push(r, "delete");
+	} else if (!strcmp(action, "exists")) {
 		exists(r);
-	else
+	} else {
 		intake_answer(r, 200, "error", "1", "text", "Unsupported action", NULL);
+	}
 }

@@ -64,12 +64,27 @@ void intake_answer(struct intake_req *r, int status, ...) __attribute__((sentine
 /* The CMD_API_DNS_ADMIN command (dnsadmin.c). */
 void intake_dns_admin(struct intake_req *r);
 
+/* Who may read /status and /metrics (operator.c): a REMOTE_ADDR in [app]
+ * operator_allow, else the Basic credentials [app] operator_username/
+ * operator_password when set, else the DA credentials. 0 when admitted,
+ * else -1 with a 401 answer set. */
+int intake_operator_admit(struct intake_req *r);
+
 /* The operator endpoints (operator.c), for GET and HEAD: /health (no
- * credentials; error=0&text=ok, or 503 when the database does not answer),
- * /status (JSON, 503 when the database cannot be read), /metrics
- * (Prometheus text format 0.0.4). */
+ * credentials; error=0&text=ok, or 503 when the database does not answer
+ * or no dadns-worker runs), /status (JSON, 503 when the database cannot be
+ * read), /metrics (Prometheus text format 0.0.4). */
 void intake_health(struct intake_req *r);
+/* Count a refused rawsave or delete (r->reject) for /metrics; accepted
+ * ones are counted inside their transaction (lib/store.h, counters). */
+void intake_count_push(struct intake_req *r, const char *action);
 void intake_status(struct intake_req *r);
 void intake_metrics(struct intake_req *r);
+
+/* GET/HEAD /internal/zones[?domain=D], /internal/tombstones and
+ * /internal/peers (internal.c): JSON for other dadns nodes, behind the
+ * [peer_sync] auth_username/auth_password only (the DA credentials are
+ * refused); 404 for another /internal/ path. */
+void intake_internal(struct intake_req *r);
 
 #endif

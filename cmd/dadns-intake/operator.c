@@ -5,14 +5,67 @@
 #include <string.h>
 
 #include "cmd/dadns-intake/intake.h"
+#include "lib/acl.h"
 #include "lib/log.h"
 #include "lib/status.h"
 
 #define METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
+static int is_set(const char *s)
+{
+	return s && *s;
+}
+
+/* The Basic credentials match user/pass: both comparisons always run, in
+ * constant time. *why says what was wrong. */
+static int creds_match(struct intake_req *r, const char *want_user, const char *want_pass,
+		       const char **why)
+{
+	const char *hdr = FCGX_GetParam("HTTP_AUTHORIZATION", r->fcgi->envp);
+	char *user = NULL, *pass = NULL;
+	int rc, ok;
+
+	rc = http_basic_auth_parse(hdr, &user, &pass);
+	if (rc < 0) {
+		*why = rc == DADNS_ENOENT ? "no credentials" : "malformed Authorization header";
+		return 0;
+	}
+	if (!is_set(want_user) || !is_set(want_pass)) {
+		*why = "no operator or DA credentials configured";
+		ok = 0;
+	} else {
+		ok = util_ct_streq(user, want_user) & util_ct_streq(pass, want_pass);
+		*why = "wrong credentials";
+	}
+	util_free_secret(user);
+	util_free_secret(pass);
+	return ok;
+}
+
+int intake_operator_admit(struct intake_req *r)
+{
+	const struct config *cfg = r->cfg;
+	const char *why = NULL;
+	int ok;
+
+	if (is_set(cfg->app.operator_allow) && acl_match(cfg->app.operator_allow, r->remote_addr) == 1)
+		return 0;
+	/* Operator credentials, when set, replace the DA ones here: a DA
+	 * login (stored on every DA server) then cannot read the queue. */
+	if (is_set(cfg->app.operator_username))
+		ok = creds_match(r, cfg->app.operator_username, cfg->app.operator_password, &why);
+	else
+		ok = creds_match(r, cfg->app.auth_username, cfg->app.auth_password, &why);
+	if (ok)
+		return 0;
+	intake_answer(r, 401, "error", "1", "text", "Unauthorized", "details", why, NULL);
+	return -1;
+}
+
 void intake_health(struct intake_req *r)
 {
 	char err[512];
+	int worker;
 
 	if (status_db_check(r->st, err, sizeof(err)) < 0) {
 		/* The reason goes to the log only: /health is open to anyone. */
@@ -20,6 +73,16 @@ void intake_health(struct intake_req *r)
 		intake_answer(r, 503, "error", "1", "text", "database unavailable", NULL);
 		return;
 	}
+	worker = status_worker_running(r->cfg, err, sizeof(err));
+	if (worker == 0) {
+		log_warn("intake: health: no dadns-worker holds %s.worker.lock", r->cfg->app.db_path);
+		intake_answer(r, 503, "error", "1", "text", "worker not running", NULL);
+		return;
+	}
+	/* Cannot be told (e.g. the lock file is not readable by this user):
+	 * not judged, said in the log. */
+	if (worker < 0)
+		log_debug("intake: health: worker unknown: %s", err);
 	r->quiet = 1;
 	intake_answer(r, 200, "error", "0", "text", "ok", NULL);
 }
@@ -68,4 +131,19 @@ void intake_metrics(struct intake_req *r)
 	r->answer_type = METRICS_TYPE;
 	snprintf(r->note, sizeof(r->note), "overall=%s", status_overall_name(s.overall));
 	status_deinit(&s);
+}
+
+void intake_count_push(struct intake_req *r, const char *action)
+{
+	const char *result;
+	int rc;
+
+	/* Accepted zones are counted by the store's trigger, in their own
+	 * transaction; a refused request is counted here. */
+	if (!r->reject)
+		return;
+	result = strstr(r->note, "text=Database ") ? "error" : "rejected";
+	rc = status_count(r->st, "pushes", action, result, 1);
+	if (rc < 0)
+		log_debug("intake: cannot count a %s push: %s", result, dadns_strerror(rc));
 }

@@ -281,14 +281,20 @@ void intake_handle(FCGX_Request *fcgi, const struct config *cfg, struct store *s
 	enum endpoint ep;
 
 	req_init(&r, fcgi, cfg, st);
+	if (!strncmp(r.path, "/internal/", 10)) {
+		/* peer-facing, with the [peer_sync] credentials (internal.c) */
+		intake_internal(&r);
+		goto out;
+	}
 	ep = route(r.path);
 	if (ep == EP_NONE) {
 		intake_answer(&r, 404, "error", "1", "text", "Not found", NULL);
 		goto out;
 	}
 	if (ep == EP_HEALTH || ep == EP_STATUS || ep == EP_METRICS) {
-		/* the operator endpoints: the DA credentials (but for /health), GET or HEAD */
-		if (req_admit_method(&r, ep != EP_HEALTH, "HEAD", "GET, HEAD", "use GET or HEAD") < 0)
+		/* the operator endpoints: operator.c decides who (all for /health), GET or HEAD */
+		if ((ep != EP_HEALTH && intake_operator_admit(&r) < 0) ||
+		    req_admit_method(&r, 0, "HEAD", "GET, HEAD", "use GET or HEAD") < 0)
 			goto out;
 	} else if (req_admit(&r) < 0) {
 		goto out;

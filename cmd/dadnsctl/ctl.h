@@ -12,8 +12,18 @@ struct ctl {
 	int json;          /* --json given */
 };
 
-/* Each verb returns the process exit status (0 ok, 1 failure/not found,
- * 2 usage). argv[0] is the verb's first argument after the verb name(s). */
+/* Exit statuses (documented in dadnsctl --help). */
+#define CTL_EXIT_OK       0
+#define CTL_EXIT_FAIL     1  /* failed, not found, not dead, invalid input, bad config */
+#define CTL_EXIT_USAGE    2  /* wrong verb or arguments */
+#define CTL_EXIT_DEGRADED 3  /* status --check: the overall state is degraded */
+
+/* Print the usage line of verb (e.g. "zone show") to stderr; returns
+ * CTL_EXIT_USAGE (main.c). */
+int ctl_usage(const char *verb);
+
+/* Each verb returns the process exit status (CTL_EXIT_*). argv[0] is the
+ * verb's first argument after the verb name(s). */
 int ctl_status(struct ctl *c, int argc, char **argv);        /* ctl_status.c */
 int ctl_zones(struct ctl *c, int argc, char **argv);         /* ctl_zones.c */
 int ctl_zone_show(struct ctl *c, int argc, char **argv);     /* ctl_zones.c */

@@ -28,12 +28,11 @@ int ctl_jobs(struct ctl *c, int argc, char **argv)
 			where = "state = 'dead'";
 		else if (!strcmp(argv[i], "--all"))
 			where = "1";
-		else if (!strcmp(argv[i], "--limit") && i + 1 < argc)
-			limit = strtol(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--limit") && i + 1 < argc && ctl_parse_count(argv[i + 1], &limit) == 0)
+			i++;
 		else {
-			fprintf(stderr, "usage: dadnsctl jobs [--dead|--all] [--limit N] [--json]\n");
 			json_decref(list);
-			return 2;
+			return ctl_usage("jobs");
 		}
 	}
 	snprintf(sql, sizeof(sql),

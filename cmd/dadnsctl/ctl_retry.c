@@ -60,8 +60,7 @@ int ctl_retry(struct ctl *c, int argc, char **argv)
 	int count = 0, rc;
 
 	if (argc != 1 || (strcmp(argv[0], "--dead") != 0 && parse_id(argv[0], &id) < 0)) {
-		fprintf(stderr, "usage: dadnsctl retry ID|--dead\n");
-		return 2;
+		return ctl_usage("retry");
 	}
 	if (id)
 		rc = queue_revive(c->st, id, util_now_ms());

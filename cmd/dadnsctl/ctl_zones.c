@@ -19,8 +19,7 @@ int ctl_zones(struct ctl *c, int argc, char **argv)
 	int rc;
 
 	if (argc != 0) {
-		fprintf(stderr, "usage: dadnsctl zones [--json]\n");
-		return 2;
+		return ctl_usage("zones");
 	}
 	if (sqlite3_prepare_v2(store_db(c->st),
 			       "SELECT domain, serial, records, hostname, username, updated_at FROM zones"
@@ -58,8 +57,7 @@ int ctl_zone_show(struct ctl *c, int argc, char **argv)
 	int rc;
 
 	if (argc != 1) {
-		fprintf(stderr, "usage: dadnsctl zone show DOMAIN [--json]\n");
-		return 2;
+		return ctl_usage("zone show");
 	}
 	if (domain_normalize(argv[0], strlen(argv[0]), domain) < 0) {
 		fprintf(stderr, "dadnsctl: '%s' is not a valid domain name\n", argv[0]);
@@ -114,8 +112,7 @@ int ctl_push(struct ctl *c, int argc, char **argv)
 			n = 3;
 	}
 	if (n != 2) {
-		fprintf(stderr, "usage: dadnsctl push DOMAIN FILE [--hostname H] [--username U]\n");
-		return 2;
+		return ctl_usage("push");
 	}
 	if (domain_normalize(args[0], strlen(args[0]), domain) < 0) {
 		fprintf(stderr, "dadnsctl: '%s' is not a valid domain name\n", args[0]);
@@ -137,8 +134,15 @@ int ctl_push(struct ctl *c, int argc, char **argv)
 			    zi.text, zi.serial, zi.records, "cli", &how, &prev, &job);
 	if (rc == 0) {
 		wake_send(c->cfg.worker.wake_socket);
-		printf("%s: serial %lld, %d records %s, job %lld queued\n", domain, (long long)zi.serial,
-		       zi.records, how == STORE_PUT_CREATED ? "stored" : "replaced", (long long)job);
+		if (c->json)
+			ctl_json_print(json_pack("{s:s, s:I, s:i, s:s, s:I}", "domain", domain, "serial",
+						 (json_int_t)zi.serial, "records", zi.records, "result",
+						 how == STORE_PUT_CREATED ? "stored" : "replaced", "job",
+						 (json_int_t)job));
+		else
+			printf("%s: serial %lld, %d records %s, job %lld queued\n", domain,
+			       (long long)zi.serial, zi.records,
+			       how == STORE_PUT_CREATED ? "stored" : "replaced", (long long)job);
 	} else {
 		fprintf(stderr, "dadnsctl: %s: cannot store: %s\n", domain, dadns_strerror(rc));
 	}
@@ -155,8 +159,7 @@ int ctl_delete(struct ctl *c, int argc, char **argv)
 	int rc;
 
 	if (argc != 1) {
-		fprintf(stderr, "usage: dadnsctl delete DOMAIN\n");
-		return 2;
+		return ctl_usage("delete");
 	}
 	if (domain_normalize(argv[0], strlen(argv[0]), domain) < 0) {
 		fprintf(stderr, "dadnsctl: '%s' is not a valid domain name\n", argv[0]);
@@ -172,6 +175,9 @@ int ctl_delete(struct ctl *c, int argc, char **argv)
 		return 1;
 	}
 	wake_send(c->cfg.worker.wake_socket);
-	printf("%s: deleted, tombstone written, delete queued\n", domain);
+	if (c->json)
+		ctl_json_print(json_pack("{s:s, s:s}", "domain", domain, "result", "deleted"));
+	else
+		printf("%s: deleted, tombstone written, delete queued\n", domain);
 	return 0;
 }

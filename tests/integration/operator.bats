@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # operator.bats -- dadns-intake's operator endpoints behind a real nginx:
 # GET /health (open), /status (JSON) and /metrics (Prometheus text), both
-# behind the DA credentials; and dadnsctl status, which shares lib/status.
+# behind the DA credentials (or the operator's, or an allow-list); the
+# worker check of /health; and dadnsctl status, which shares lib/status.
 
 load helpers
+load ops_helpers
 
 setup() {
 	DADNS_FRONTEND=${DADNS_FRONTEND:-nginx}
@@ -19,59 +21,8 @@ teardown() {
 	dadns_teardown
 }
 
-fail() {
-	echo "$*" >&2
-	return 1
-}
-
-# js FILTER: jq -r FILTER on the last answer's body.
-js() { jq -r "$1" <<<"$HTTP_BODY"; }
-
-# expect_js FILTER WANT: the filter's value on the last body is WANT.
-expect_js() {
-	local got
-	got=$(js "$1") || fail "not JSON: $HTTP_BODY"
-	[ "$got" = "$2" ] || fail "$1 is '$got', want '$2'; body: $HTTP_BODY"
-}
-
-# header NAME: the value of a header of the last answer (CR stripped).
-header() { grep -i "^$1:" "$HTTP_HEADERS" | head -1 | sed -e 's/^[^:]*: *//' -e 's/\r$//'; }
-
-# The three zones pushed as DirectAdmin does.
-push_three() {
-	local f
-	for f in example.com minimal.test hosted-client.test; do
-		push_zone "$f" "$DADNS_ZONES/$f.db" || return 1
-		[ "$(answer error)" = 0 ] || fail "push $f: $HTTP_BODY"
-	done
-}
-
-# Every line of a Prometheus text exposition (0.0.4) is a HELP or TYPE
-# comment, or a sample "name{label="value",...} number"; every sample's
-# metric has HELP and TYPE lines before it.
-metrics_valid() {
-	python3 - "$1" <<'EOF'
-import re, sys
-name = r'[a-zA-Z_:][a-zA-Z0-9_:]*'
-label = r'[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\\\|\\"|\\n)*"'
-sample = re.compile(r'^(%s)(\{%s(?:,%s)*\})? -?[0-9]+(\.[0-9]+)?$' % (name, label, label))
-helped, typed = set(), set()
-for n, line in enumerate(open(sys.argv[1]).read().split('\n')[:-1], 1):
-    m = re.match(r'^# (HELP|TYPE) (%s) (.+)$' % name, line)
-    if m:
-        (helped if m.group(1) == 'HELP' else typed).add(m.group(2))
-        if m.group(1) == 'TYPE' and m.group(3) not in ('gauge', 'counter', 'untyped'):
-            sys.exit('line %d: type %s' % (n, m.group(3)))
-        continue
-    m = sample.match(line)
-    if not m:
-        sys.exit('line %d malformed: %r' % (n, line))
-    if m.group(1) not in helped or m.group(1) not in typed:
-        sys.exit('line %d: %s has no HELP/TYPE before it' % (n, m.group(1)))
-EOF
-}
-
 @test "/health answers error=0 without credentials, and HEAD works" {
+	hold_worker_lock
 	start_stack
 	req --no-auth /health
 	[ "$HTTP_STATUS" = 200 ] || fail "status $HTTP_STATUS: $HTTP_BODY"
@@ -90,6 +41,7 @@ EOF
 }
 
 @test "/health is 503 database unavailable while the database file is moved away, and recovers" {
+	hold_worker_lock
 	start_stack
 	req --no-auth /health
 	[ "$HTTP_STATUS" = 200 ] || fail "before: $HTTP_STATUS"
@@ -157,6 +109,7 @@ EOF
 }
 
 @test "/status: 3 pushed zones are 3 queued jobs; old jobs and a dead job make it degraded" {
+	hold_worker_lock
 	start_stack
 	req /status
 	[ "$HTTP_STATUS" = 200 ] || fail "status $HTTP_STATUS: $HTTP_BODY"
@@ -210,6 +163,7 @@ EOF
 }
 
 @test "/status: backend sync after the worker ran, and the last reconcile and peer-sync runs" {
+	hold_worker_lock
 	start_stack
 	push_three
 	"$DADNS_BUILD/dadns-worker" -c "$INI" --once 2>>"$TMP/worker.log" ||
@@ -238,22 +192,34 @@ EOF
 	# Runs: the latest row of each program.
 	sqlite3 "$DB" "INSERT INTO runs(program, started_at, finished_at, ok, summary) VALUES
 		('reconcile', 1700000000000, 1700000001000, 0, 'da1: connection refused'),
-		('reconcile', 1700000600000, 1700000602000, 1, '3 zones, 0 changed'),
+		('reconcile', 1700000600000, 1700000602000, 1,
+		 '{\"servers_polled\":3,\"unreachable\":0,\"orphans_found\":1,\"duration_ms\":812}'),
+		('peersync', 1700000650000, 1700000651000, 1, '{\"peers\":1,\"zones_pulled\":4}'),
 		('peersync', 1700000700000, NULL, NULL, NULL)"
 	req /status
 	expect_js .overall ok
-	expect_js '.reconcile | [.started_at, .finished_at, .ok, .summary] | map(tostring) | join(" ")' \
-		"2023-11-14T22:23:20Z 2023-11-14T22:23:22Z true 3 zones, 0 changed"
+	expect_js '.reconcile | [.started_at, .finished_at, .ok] | map(tostring) | join(" ")' \
+		"2023-11-14T22:23:20Z 2023-11-14T22:23:22Z true"
+	# The figures are an object, not a string.
+	expect_js '.reconcile.summary | type' object
+	expect_js '.reconcile.summary | [.servers_polled, .orphans_found, .duration_ms] | join(" ")' "3 1 812"
 	expect_js '.peersync | [.started_at, .finished_at, .ok, .summary] | map(tostring) | join(" ")' \
 		"2023-11-14T22:25:00Z null null null"
+	expect_js '.peersync.last_ok_at' "2023-11-14T22:24:11Z"
+	run dadnsctl status
+	[[ "$output" == *"reconcile:  started 2023-11-14T22:23:20Z, finished 2023-11-14T22:23:22Z, ok: servers_polled 3, unreachable 0, orphans_found 1, duration_ms 812"* ]] ||
+		fail "dadnsctl status: $output"
 	req /metrics
 	grep -qx 'dadns_last_run_timestamp_seconds{program="reconcile"} 1700000600' "$TMP/last-body" ||
 		fail "metrics: $HTTP_BODY"
 	grep -qx 'dadns_last_run_ok{program="reconcile"} 1' "$TMP/last-body"
 	! grep -q 'dadns_last_run_ok{program="peersync"}' "$TMP/last-body"
+	grep -qx 'dadns_last_success_timestamp_seconds{program="reconcile"} 1700000602' "$TMP/last-body"
+	grep -qx 'dadns_last_success_timestamp_seconds{program="peersync"} 1700000651' "$TMP/last-body"
 }
 
 @test "/metrics: Prometheus text format 0.0.4 with the queue, backends and dead jobs" {
+	hold_worker_lock
 	start_stack
 	push_three
 	sqlite3 "$DB" "INSERT INTO jobs(domain, op, backends, source, state, attempt, run_after,
@@ -263,7 +229,7 @@ EOF
 	[ "$(header Content-Type)" = "text/plain; version=0.0.4; charset=utf-8" ] ||
 		fail "Content-Type: $(header Content-Type)"
 	cp "$TMP/last-body" "$TMP/metrics.txt"
-	metrics_valid "$TMP/metrics.txt" || fail "$(cat "$TMP/metrics.txt")"
+	promtool_ok "$TMP/metrics.txt" || fail "$(cat "$TMP/metrics.txt")"
 	local line
 	for line in 'dadns_up 1' 'dadns_zones 3' 'dadns_tombstones 0' 'dadns_jobs{state="queued"} 3' \
 		'dadns_jobs{state="running"} 0' 'dadns_jobs{state="done"} 0' 'dadns_jobs{state="dead"} 1' \
@@ -286,18 +252,20 @@ EOF
 }
 
 @test "dadnsctl status prints the lines it always printed, and its --json agrees with /status" {
+	hold_worker_lock
 	start_stack
 	push_three
 	run dadnsctl status
 	[ "$status" -eq 0 ] || fail "exit $status: $output"
 	[ "${lines[0]}" = "zones:      3 desired, 0 tombstones" ] || fail "line 0: ${lines[0]}"
 	[ "${lines[1]}" = "jobs:       queued 3 running 0 done 0 dead 0" ] || fail "line 1: ${lines[1]}"
-	[ "${lines[2]}" = "backend main         null            enabled:  in sync 0, behind 3, failing 0" ] ||
-		fail "line 2: '${lines[2]}'"
-	[ "${lines[3]}" = "backend spare        null            disabled: in sync 0, behind 3, failing 0" ] ||
+	[ "${lines[2]}" = "worker:     running" ] || fail "line 2: ${lines[2]}"
+	[ "${lines[3]}" = "backend main         null            enabled:  in sync 0, behind 3, failing 0" ] ||
 		fail "line 3: '${lines[3]}'"
-	[ "${lines[4]}" = "reconcile:  never" ] || fail "line 4: ${lines[4]}"
-	[ "${lines[6]}" = "overall:    ok" ] || fail "line 6: ${lines[6]}"
+	[ "${lines[4]}" = "backend spare        null            disabled: in sync 0, behind 3, failing 0" ] ||
+		fail "line 4: '${lines[4]}'"
+	[ "${lines[5]}" = "reconcile:  never" ] || fail "line 5: ${lines[5]}"
+	[ "${lines[7]}" = "overall:    ok" ] || fail "line 7: ${lines[7]}"
 
 	run dadnsctl status --json
 	[ "$status" -eq 0 ] || fail "--json exit $status: $output"
@@ -317,5 +285,125 @@ EOF
 		created_at, updated_at) VALUES('example.com', 'write', 'main', 'retry', 'dead', 5, 0, 1, 1)"
 	run dadnsctl status
 	[ "${lines[1]}" = "jobs:       queued 3 running 0 done 0 dead 1" ] || fail "line 1: ${lines[1]}"
-	[ "${lines[6]}" = "overall:    degraded (1 dead job)" ] || fail "line 6: ${lines[6]}"
+	[ "${lines[7]}" = "overall:    degraded (1 dead job)" ] || fail "line 7: ${lines[7]}"
+}
+
+@test "/health is 503 worker not running without a worker, 200 while the real worker runs" {
+	start_stack
+	req --no-auth /health
+	[ "$HTTP_STATUS" = 503 ] || fail "no worker: $HTTP_STATUS $HTTP_BODY"
+	[ "$HTTP_BODY" = "error=1&text=worker%20not%20running" ] || fail "no worker: body $HTTP_BODY"
+	req /status
+	[ "$HTTP_STATUS" = 200 ] || fail "/status without a worker: $HTTP_STATUS"
+	expect_js .overall degraded
+	expect_js .worker.running false
+	expect_js '.reasons | join(";")' "the worker is not running: nothing is applied"
+	req /metrics
+	grep -qx 'dadns_worker_up 0' "$TMP/last-body" || fail "metrics: $HTTP_BODY"
+
+	start_worker_ops
+	req --no-auth /health
+	[ "$HTTP_STATUS" = 200 ] || fail "worker running: $HTTP_STATUS $HTTP_BODY"
+	req /status
+	expect_js .overall ok
+	expect_js .worker.running true
+	req /metrics
+	grep -qx 'dadns_worker_up 1' "$TMP/last-body" || fail "metrics: $HTTP_BODY"
+	# The probe writes nothing: the lock file is only opened for reading.
+	stop_worker_ops
+	req --no-auth /health
+	[ "$HTTP_STATUS" = 503 ] || fail "worker stopped: $HTTP_STATUS $HTTP_BODY"
+	grep -q "health: no dadns-worker holds" "$INTAKE_LOG" || fail "no log line: $(cat "$INTAKE_LOG")"
+}
+
+@test "/status turns degraded when a backend fails (with its last error) and ok when it recovers" {
+	write_ini "[backend main]" "type = null" "enabled = 1" "zones_dir = $TMP/zones-main"
+	echo "retry_backoff = 1,1,1,1,1,1" >>"$INI"
+	echo "poll_interval_ms = 200" >>"$INI"
+	# zones_dir is a file: every apply fails (a temporary failure).
+	rm -rf "$TMP/zones-main" && : >"$TMP/zones-main"
+	start_stack
+	start_worker_ops
+	push_zone example.com "$DADNS_ZONES/example.com.db"
+	[ "$(answer error)" = 0 ] || fail "push: $HTTP_BODY"
+	wait_until 15 sql_is "select count(*) from backend_state where result = 'fail'" 1
+	req /status
+	expect_js .overall degraded
+	expect_js '.backends[0] | [.in_sync, .failing] | join(" ")' "0 1"
+	expect_js '.backends[0].last_error.domain' example.com
+	expect_js '.backends[0].last_error.error | length > 0' true
+	expect_js '.reasons | join(";") | test("backend main: 1 failing zone")' true
+	run dadnsctl status
+	[[ "$output" == *"last error "*" example.com: "* ]] || fail "dadnsctl status: $output"
+
+	# Repaired: the next retry applies it and the state is ok again.
+	rm -f "$TMP/zones-main" && mkdir -p "$TMP/zones-main"
+	wait_until 20 test -f "$TMP/zones-main/example.com" -o -f "$TMP/zones-main/example.com.zone"
+	wait_until 10 sql_is "select count(*) from backend_state where result = 'ok'" 1
+	req /status
+	expect_js .overall ok
+	expect_js '.backends[0] | [.in_sync, .behind, .failing] | join(" ")' "1 0 0"
+	expect_js '.backends[0].last_error' null
+}
+
+@test "[app] operator_username/operator_password replace the DA credentials on /status and /metrics" {
+	write_ini "operator_username = prom" "operator_password = s3cret:op" \
+		"[backend main]" "type = null" "enabled = 1"
+	hold_worker_lock
+	start_stack
+	local p
+	for p in /status /metrics; do
+		req -u "prom:s3cret:op" "$p"
+		[ "$HTTP_STATUS" = 200 ] || fail "$p with the operator credentials: $HTTP_STATUS"
+		req "$p"
+		[ "$HTTP_STATUS" = 401 ] || fail "$p with the DA credentials: $HTTP_STATUS"
+		req -u "prom:wrong" "$p"
+		[ "$HTTP_STATUS" = 401 ] || fail "$p with a wrong password: $HTTP_STATUS"
+		req --no-auth "$p"
+		[ "$HTTP_STATUS" = 401 ] || fail "$p without credentials: $HTTP_STATUS"
+	done
+	# The operator credentials open nothing of DirectAdmin's.
+	req -u "prom:s3cret:op" /CMD_API_LOGIN_TEST
+	[ "$HTTP_STATUS" = 401 ] || fail "operator credentials on the DA API: $HTTP_STATUS"
+	req /CMD_API_LOGIN_TEST
+	[ "$(answer error)" = 0 ] || fail "DA login test: $HTTP_BODY"
+	req --no-auth /health
+	[ "$HTTP_STATUS" = 200 ] || fail "/health: $HTTP_STATUS"
+	# Only one of the two is a configuration error, with file and line.
+	write_ini "operator_username = prom"
+	run dadnsctl config check
+	[ "$status" -eq 1 ] || fail "half operator credentials: exit $status: $output"
+	[[ "$output" == *"dadns.ini:"*"operator_username and operator_password go together"* ]] || fail "$output"
+}
+
+@test "[app] operator_allow lets listed addresses read /status and /metrics without credentials" {
+	write_ini "operator_allow = 10.0.0.0/8, 127.0.0.0/8" "[backend main]" "type = null"
+	hold_worker_lock
+	start_stack
+	req --no-auth /status
+	[ "$HTTP_STATUS" = 200 ] || fail "127.0.0.1 is in 127.0.0.0/8: $HTTP_STATUS $HTTP_BODY"
+	expect_js .overall ok
+	req --no-auth /metrics
+	[ "$HTTP_STATUS" = 200 ] || fail "/metrics from an allowed address: $HTTP_STATUS"
+	# The allow-list is for the operator endpoints only.
+	req --no-auth /CMD_API_LOGIN_TEST
+	[ "$HTTP_STATUS" = 401 ] || fail "DA API from an allowed address: $HTTP_STATUS"
+
+	# Not listed: the credentials are needed again.
+	stop_pid "$INTAKE_PID"
+	write_ini "operator_allow = 10.0.0.0/8 ::1/128 192.0.2.7" "[backend main]" "type = null"
+	start_intake
+	req --no-auth /status
+	[ "$HTTP_STATUS" = 401 ] || fail "127.0.0.1 not listed: $HTTP_STATUS"
+	req /status
+	[ "$HTTP_STATUS" = 200 ] || fail "with the DA credentials: $HTTP_STATUS"
+
+	# A malformed list is refused at start with file and line.
+	local bad
+	for bad in "10.0.0.0/33" "127.0.0.1/" "localhost" "1.2.3.4/-1" "::1/129" "10.0.0.0/8;rm"; do
+		write_ini "operator_allow = $bad"
+		run dadnsctl config check
+		[ "$status" -eq 1 ] || fail "'$bad' accepted: $output"
+		[[ "$output" == *"dadns.ini:7: [app] operator_allow: "* ]] || fail "'$bad': $output"
+	done
 }

@@ -3,9 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/queue.h"
 #include "lib/status.h"
 #include "lib/store.h"
 #include "lib/util.h"
@@ -56,7 +59,7 @@ static long long jint(json_t *j, const char *path1, const char *path2)
 	return json_is_integer(v) ? (long long)json_integer_value(v) : -999;
 }
 
-/* Every line of the exposition is a comment or "name[{labels}] integer". */
+/* Every line of the exposition is a comment or "name[{labels}] number". */
 static int metrics_well_formed(const char *text)
 {
 	const char *p = text, *e;
@@ -71,7 +74,7 @@ static int metrics_well_formed(const char *text)
 
 			if (!sp || sp == p)
 				return 0;
-			strtoll(sp + 1, &end, 10);
+			strtod(sp + 1, &end);
 			if (end != e)
 				return 0;
 		}
@@ -238,6 +241,235 @@ static void test_dead_and_runs(struct store *st, const struct config *cfg)
 	ok(metrics_well_formed(sb.buf), "metrics: well formed");
 	strbuf_deinit(&sb);
 	status_deinit(&s);
+
+	/* Only a dead job so far; a failed last reconcile run is one more
+	 * reason (and an earlier failed run, followed by a good one, none). */
+	exec(st, "UPDATE jobs SET state = 'done' WHERE domain = 'c.test' AND state = 'dead'");
+	is_int(status_collect(st, cfg, util_now_ms(), &s), 0, "runs: collect");
+	is_str(status_overall_name(s.overall), "ok", "an old failed reconcile run followed by a good one: ok");
+	status_deinit(&s);
+	exec(st, "INSERT INTO runs(program, started_at, finished_at, ok, summary) VALUES"
+		 " ('reconcile', 1700000110000, 1700000115000, 0, '{\"unreachable\":1}')");
+	is_int(status_collect(st, cfg, util_now_ms(), &s), 0, "runs: collect");
+	is_str(status_overall_name(s.overall), "degraded", "the last reconcile run failed: degraded");
+	ok(s.n_reasons == 1 && strstr(s.reasons[0], "reconcile run failed"), "reason: %s",
+	   s.n_reasons ? s.reasons[0] : "(none)");
+	status_deinit(&s);
+	exec(st, "DELETE FROM runs WHERE started_at = 1700000110000");
+	exec(st, "UPDATE jobs SET state = 'dead' WHERE domain = 'c.test' AND state = 'done'");
+}
+
+/* Counters: pushes (the trigger on jobs), applies, retries, latency. */
+static void test_counters(struct store *st, const struct config *cfg)
+{
+	struct status s;
+	struct strbuf sb;
+	int64_t now = util_now_ms();
+
+	put(st, "count.test", 1);
+	is_int(status_count(st, "pushes", "rawsave", "rejected", 2), 0, "count: a rejected push");
+	is_int(status_count(st, "applies", "nsd", "tempfail", 1), 0, "count: an apply");
+	is_int(status_count(st, "retries", "nsd", NULL, 1), 0, "count: a retry");
+	is_int(status_latency_record(st, "nsd", 40), 0, "latency 40 ms");
+	is_int(status_latency_record(st, "nsd", 700), 0, "latency 700 ms");
+	is_int(status_latency_record(st, "nsd", 99999999), 0, "latency beyond the last bucket");
+	is_int(status_collect(st, cfg, now, &s), 0, "counters: collect");
+	strbuf_init(&sb);
+	status_metrics(&s, &sb);
+	ok(has_line(sb.buf, "dadns_pushes_total{action=\"rawsave\",result=\"ok\"} 4"),
+	   "metrics: 4 zones stored by DA (the trigger)");
+	ok(has_line(sb.buf, "dadns_pushes_total{action=\"rawsave\",result=\"rejected\"} 2"),
+	   "metrics: 2 rejected");
+	ok(has_line(sb.buf, "dadns_pushes_total{action=\"delete\",result=\"ok\"} 0"),
+	   "metrics: series present at 0");
+	ok(has_line(sb.buf, "dadns_applies_total{backend=\"nsd\",result=\"tempfail\"} 1"), "metrics: applies");
+	ok(has_line(sb.buf, "dadns_retries_total{backend=\"nsd\"} 1"), "metrics: retries");
+	ok(has_line(sb.buf, "dadns_apply_latency_seconds_bucket{backend=\"nsd\",le=\"0.1\"} 1"),
+	   "metrics: latency bucket 0.1");
+	ok(has_line(sb.buf, "dadns_apply_latency_seconds_bucket{backend=\"nsd\",le=\"1\"} 2"),
+	   "metrics: latency bucket 1 is cumulative");
+	ok(has_line(sb.buf, "dadns_apply_latency_seconds_bucket{backend=\"nsd\",le=\"+Inf\"} 3"),
+	   "metrics: latency +Inf");
+	ok(has_line(sb.buf, "dadns_apply_latency_seconds_count{backend=\"nsd\"} 3"), "metrics: count");
+	ok(has_line(sb.buf, "dadns_apply_latency_seconds_sum{backend=\"nsd\"} 100000.739"), "metrics: sum");
+	ok(has_line(sb.buf, "dadns_apply_latency_seconds_count{backend=\"off\"} 0"), "metrics: empty histogram");
+	ok(has_line(sb.buf, "# TYPE dadns_apply_latency_seconds histogram"), "metrics: histogram type");
+	ok(metrics_well_formed(sb.buf), "counters: well formed");
+	strbuf_deinit(&sb);
+	status_deinit(&s);
+	exec(st, "DELETE FROM jobs WHERE domain = 'count.test'; DELETE FROM zones WHERE domain = 'count.test'");
+}
+
+/* Latency bucket (le_ms) of backend's one recorded apply, -2 when none. */
+static long long latency_le(struct store *st, const char *backend)
+{
+	sqlite3_stmt *q = NULL;
+	long long le = -2;
+
+	if (sqlite3_prepare_v2(store_db(st), "SELECT le_ms FROM latency WHERE backend = ?1", -1, &q, NULL) ==
+	    SQLITE_OK) {
+		sqlite3_bind_text(q, 1, backend, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			le = sqlite3_column_int64(q, 0);
+	}
+	sqlite3_finalize(q);
+	return le;
+}
+
+/* Claim domain's jobs and record a success of backend at now. */
+static int apply_ok(struct store *st, const char *domain, const char *backend, int64_t now)
+{
+	static const int backoff[] = { 30 };
+	const struct queue_policy p = { backoff, 1 };
+	const struct queue_job *jobs[8];
+	unsigned char fin[8];
+	struct queue_outcome o;
+	struct queue_claim c;
+	int rc;
+
+	if (queue_claim(st, now, 100, 60000, &c) < 0)
+		return -1;
+	rc = -1;
+	for (size_t i = 0; i < c.n; i++) {
+		const struct queue_domain *d = &c.domains[i];
+
+		if (strcmp(d->domain, domain) != 0 || d->n_jobs > 8)
+			continue;
+		memset(&o, 0, sizeof(o));
+		for (size_t k = 0; k < d->n_jobs; k++) {
+			jobs[k] = &d->jobs[k];
+			fin[k] = 1;
+		}
+		o.backend = backend;
+		o.domain = d->domain;
+		o.present = 1;
+		o.serial = 1;
+		o.jobs = jobs;
+		o.finished = fin;
+		o.n_jobs = d->n_jobs;
+		rc = store_begin(st);
+		if (rc == 0)
+			rc = queue_record(st, &o, 1, &p, now);
+		if (rc == 0)
+			rc = store_commit(st);
+		else
+			store_rollback(st);
+	}
+	queue_claim_deinit(&c);
+	return rc;
+}
+
+/* The apply latency is measured from the change this node was asked to
+ * apply: a DA push from its push; a zone pulled from a peer (updated_at =
+ * the remote push, days ago) or healed long after its push from the job
+ * that asked for it -- not the zone's age. */
+static void test_latency_start(const char *dir)
+{
+	char path[300], err[256];
+	struct store *st = NULL;
+	int64_t now = util_now_ms(), old = now - 30LL * 86400 * 1000, job = 0;
+	int how = 0;
+
+	snprintf(path, sizeof(path), "%s/latency.db", dir);
+	if (store_open(path, 1, 2000, &st, err, sizeof(err)) < 0) {
+		ok(0, "latency: open: %s", err);
+		return;
+	}
+	is_int(store_zone_put(st, "push.test", "da1", "fred", zone_text, 1, 3, "da", &how, NULL, &job), 0,
+	       "latency: a DA push");
+	is_int(apply_ok(st, "push.test", "lat-da", now + 400), 0, "latency: applied 400 ms later");
+	is_int(latency_le(st, "lat-da"), 500, "latency: a push applied after 400 ms is in the 0.5 s bucket");
+
+	is_int(store_zone_put_guarded(st, "peer.test", "da1", "fred", zone_text, 1, 3, "peer", old, NULL, &how,
+				      NULL, &job), 0, "latency: a zone pulled from a peer, pushed there 30 days ago");
+	is_int(apply_ok(st, "peer.test", "lat-peer", util_now_ms() + 50), 0, "latency: applied 50 ms after the pull");
+	ok(latency_le(st, "lat-peer") >= 0 && latency_le(st, "lat-peer") <= 1000,
+	   "latency: a peer zone measures its wait here, not the zone's age (le_ms %lld)",
+	   latency_le(st, "lat-peer"));
+
+	is_int(store_job_add(st, "push.test", "write", "lat-heal", "heal", 0, util_now_ms(), &job), 0,
+	       "latency: a heal job for a zone pushed long ago");
+	exec(st, "UPDATE zones SET updated_at = updated_at - 86400000 WHERE domain = 'push.test'");
+	is_int(apply_ok(st, "push.test", "lat-heal", util_now_ms() + 50), 0, "latency: the heal applied");
+	ok(latency_le(st, "lat-heal") >= 0 && latency_le(st, "lat-heal") <= 1000,
+	   "latency: a heal measures its own wait (le_ms %lld)", latency_le(st, "lat-heal"));
+	store_close(st);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/latency.db-wal", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/latency.db-shm", dir);
+	unlink(path);
+}
+
+/* Peers, run summaries as JSON, the last successful run, the worker lock. */
+static void test_peers_runs_worker(struct store *st, struct config *cfg, const char *dir)
+{
+	char lock[320], dbp[300], err[256];
+	struct status s;
+	struct strbuf sb;
+	json_t *j, *r;
+	int fd;
+
+	exec(st, "DELETE FROM jobs WHERE state = 'dead'");
+	exec(st, "INSERT INTO peers(name, url, last_run_at, last_ok_at, last_error, failures, degraded,"
+		 " origin) VALUES('b', 'https://b.test/', 1700000000000, 1690000000000, 'timeout', 3, 1,"
+		 " 'config'), ('c', 'https://c.test/', 1700000000000, 1700000000000, NULL, 0, 0, 'discovered')");
+	exec(st, "INSERT INTO runs(program, started_at, finished_at, ok, summary) VALUES"
+		 " ('peersync', 1700000300000, 1700000301000, 1, '{\"peers\":2,\"zones_pulled\":5}'),"
+		 " ('peersync', 1700000400000, 1700000401000, 0, '{\"peers\":2,\"peers_failed\":1}')");
+	is_int(status_collect(st, cfg, util_now_ms(), &s), 0, "peers: collect");
+	is_int(s.n_peers, 2, "two peers");
+	is_str(status_overall_name(s.overall), "degraded", "a degraded peer: degraded");
+	ok(s.n_reasons && strstr(s.reasons[s.n_reasons - 1], "peer b: degraded"), "reason: %s",
+	   s.n_reasons ? s.reasons[s.n_reasons - 1] : "(none)");
+	is_int(s.worker, -1, "no db_path: worker unknown");
+	j = status_json(&s);
+	r = json_array_get(json_object_get(j, "peers"), 0);
+	is_str(json_string_value(json_object_get(r, "name")), "b", "JSON: peer name");
+	ok(json_is_true(json_object_get(r, "degraded")), "JSON: peer degraded");
+	is_str(json_string_value(json_object_get(r, "last_error")), "timeout", "JSON: peer last_error");
+	is_str(json_string_value(json_object_get(r, "origin")), "config", "JSON: peer origin");
+	r = json_object_get(j, "peersync");
+	ok(json_is_object(json_object_get(r, "summary")), "JSON: a JSON summary is an object");
+	is_int(jint(json_object_get(r, "summary"), "peers_failed", NULL), 1, "JSON: summary figures");
+	is_str(json_string_value(json_object_get(r, "last_ok_at")), "2023-11-14T22:18:21Z",
+	       "JSON: last successful run");
+	json_decref(j);
+	strbuf_init(&sb);
+	status_metrics(&s, &sb);
+	ok(has_line(sb.buf, "dadns_last_success_timestamp_seconds{program=\"peersync\"} 1700000301"),
+	   "metrics: last successful peer sync");
+	ok(has_line(sb.buf, "dadns_peer_up{peer=\"b\"} 0") && has_line(sb.buf, "dadns_peer_up{peer=\"c\"} 1"),
+	   "metrics: peers up");
+	ok(!strstr(sb.buf, "\ndadns_worker_up "), "metrics: no worker sample when unknown");
+	strbuf_deinit(&sb);
+	status_deinit(&s);
+	exec(st, "DELETE FROM peers");
+
+	/* The worker lock: absent, present but free, held. */
+	snprintf(dbp, sizeof(dbp), "%s/dadns.db", dir);
+	snprintf(lock, sizeof(lock), "%s.worker.lock", dbp);
+	cfg->app.db_path = dbp;
+	is_int(status_worker_running(cfg, err, sizeof(err)), 0, "no lock file: not running");
+	status_collect(st, cfg, util_now_ms(), &s);
+	ok(s.worker == 0 && s.n_reasons && strstr(s.reasons[s.n_reasons - 1], "worker is not running"),
+	   "not running: degraded with the reason");
+	status_deinit(&s);
+	fd = open(lock, O_RDWR | O_CREAT, 0600);
+	is_int(status_worker_running(cfg, err, sizeof(err)), 0, "a free lock: not running");
+	flock(fd, LOCK_EX);
+	is_int(status_worker_running(cfg, err, sizeof(err)), 1, "a held lock: running");
+	status_collect(st, cfg, util_now_ms(), &s);
+	is_int(s.worker, 1, "collect: running");
+	strbuf_init(&sb);
+	status_metrics(&s, &sb);
+	ok(has_line(sb.buf, "dadns_worker_up 1"), "metrics: dadns_worker_up 1");
+	strbuf_deinit(&sb);
+	status_deinit(&s);
+	close(fd);
+	is_int(status_worker_running(cfg, err, sizeof(err)), 0, "released: not running");
+	unlink(lock);
+	cfg->app.db_path = NULL;
 }
 
 static void test_escape(void)
@@ -338,6 +570,8 @@ int main(void)
 	test_queued(st, &cfg);
 	test_sync(st, &cfg);
 	test_dead_and_runs(st, &cfg);
+	test_counters(st, &cfg);
+	test_peers_runs_worker(st, &cfg, dir);
 	{
 		struct status s;
 		struct strbuf sb;
@@ -352,6 +586,7 @@ int main(void)
 		status_deinit(&s);
 	}
 	test_escape();
+	test_latency_start(dir);
 	test_errors(dir, &cfg);
 	store_close(st);
 	unlink(path);
