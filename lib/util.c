@@ -379,6 +379,8 @@ int util_run(char *const argv[], int timeout_ms, char *out, size_t outlen, int *
 		/* The caller's thread may block signals; the program must not inherit that. */
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		/* Its own process group, so that a timeout kills what it started too. */
+		setpgid(0, 0);
 		if (devnull >= 0)
 			dup2(devnull, 0);
 		dup2(pfd[1], 1);
@@ -388,11 +390,14 @@ int util_run(char *const argv[], int timeout_ms, char *out, size_t outlen, int *
 		dprintf(2, "cannot run %s: %s", argv[0], strerror(errno));
 		_exit(127);
 	}
+	setpgid(pid, pid);  /* also here: no race with a kill on a quick timeout */
 	close(pfd[1]);
 	rc = run_collect(pfd[0], util_mono_ms() + timeout_ms, out, outlen);
 	close(pfd[0]);
-	if (rc == DADNS_ETIMEDOUT)
+	if (rc == DADNS_ETIMEDOUT) {
+		kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);
+	}
 	while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
 		;
 	if (status)

@@ -135,6 +135,13 @@ int main(void)
 		big[sizeof(big) - 1] = '\0';
 		refused(big, ":2: line too long", "overlong line");
 	}
+	/* Regression (fuzz_config): a section header after a vertical tab or
+	 * form feed (blanks to inih) crashed config_load (NULL section). */
+	is_int(load("\v[backend n]\ntype = null\n\f[backend m]\ntype = null\n", &cfg, err, sizeof(err)), 0,
+	       "headers after \\v and \\f load");
+	ok(cfg.n_backends == 2 && cfg.backends[0].line == 1 && cfg.backends[1].line == 3,
+	   "with their lines");
+	config_deinit(&cfg);
 	ok(config_load("/nonexistent/dadns.ini", &cfg, err, sizeof(err)) < 0 &&
 	   strstr(err, "/nonexistent/dadns.ini"), "a missing file is refused with its name");
 	unlink(path);

@@ -9,6 +9,21 @@
 #include "lib/util.h"
 #include "tests/unit/tap.h"
 
+/* A process (its /proc/PID/stat) that exists and is not a zombie. */
+static int proc_alive(const char *statpath)
+{
+	char line[256], *p;
+	FILE *f = fopen(statpath, "r");
+	int alive = 0;
+
+	if (!f)
+		return 0;
+	if (fgets(line, sizeof(line), f) && (p = strrchr(line, ')')) && p[1] == ' ')
+		alive = p[2] != 'Z' && p[2] != 'X';
+	fclose(f);
+	return alive;
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/dadns-test-util-XXXXXX", path[256], out[64], *data = NULL;
@@ -45,6 +60,28 @@ int main(void)
 		is_int(util_run(sleeper, 300, NULL, 0, &status), DADNS_ETIMEDOUT, "killed after the timeout");
 		ok(util_mono_ms() - t0 < 3000, "and promptly");
 		is_int(status, 128 + 9, "status says SIGKILL");
+	}
+	{
+		/* Regression (faults.bats): a timed-out command's own children
+		 * (a wrapper script's sleep) were left running. */
+		char pidf[] = "/tmp/dadns-test-util-pid-XXXXXX", buf[64] = "", stat[128];
+		int fd = mkstemp(pidf);
+		char *cmd = xasprintf("sleep 30 & echo $! >%s; wait", pidf);
+		char *const wrapper[] = { "sh", "-c", cmd, NULL };
+		FILE *f;
+
+		close(fd);
+		is_int(util_run(wrapper, 300, NULL, 0, &status), DADNS_ETIMEDOUT, "wrapper killed after the timeout");
+		f = fopen(pidf, "r");
+		if (f && fgets(buf, sizeof(buf), f))
+			buf[strcspn(buf, "\n")] = '\0';
+		if (f)
+			fclose(f);
+		snprintf(stat, sizeof(stat), "/proc/%s/stat", buf);
+		usleep(100000);
+		ok(buf[0] && !proc_alive(stat), "and its child with it (pid %s)", buf);
+		unlink(pidf);
+		free(cmd);
 	}
 	{
 		char *const missing[] = { "/nonexistent/prog", NULL };
