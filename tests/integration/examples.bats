@@ -21,7 +21,7 @@ teardown() {
 # test (port, socket, logs, a fresh self-signed certificate for 127.0.0.1);
 # without "trusted", 127.0.0.1 is not among the DA servers exempt from the limit.
 start_nginx_tls() {
-	local d=$TMP/nginx user=""
+	local d=$TMP/nginx
 	mkdir -p "$d/tmp"
 	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" \
 		-addext "subjectAltName=IP:127.0.0.1" -keyout "$d/key.pem" -out "$d/cert.pem" \
@@ -37,28 +37,7 @@ start_nginx_tls() {
 	[ "${1:-}" = trusted ] || sed -i -e '/# dadns: trusted/d' "$d/dadns.conf"
 	grep -q "ssl_certificate $d/cert.pem;" "$d/dadns.conf" && grep -q "ssl_certificate_key $d/key.pem;" "$d/dadns.conf" &&
 		grep -q "listen 127.0.0.1:$FRONT_PORT ssl;" "$d/dadns.conf" || { echo "render failed" >&2; return 1; }
-	[ "$(id -u)" -eq 0 ] && user="user $(id -un) $(id -gn);"
-	cat >"$d/nginx.conf" <<EOC
-$user
-daemon off;
-worker_processes 1;
-pid $d/nginx.pid;
-error_log $d/error.log info;
-events { worker_connections 64; }
-http {
-	access_log $d/access.log;
-	client_body_temp_path $d/tmp/body;
-	fastcgi_temp_path $d/tmp/fastcgi;
-	proxy_temp_path $d/tmp/proxy;
-	uwsgi_temp_path $d/tmp/uwsgi;
-	scgi_temp_path $d/tmp/scgi;
-	include $d/dadns.conf;
-}
-EOC
-	nginx -t -q -c "$d/nginx.conf" -p "$d/" -e "$d/error.log" || { cat "$d/error.log" >&2; return 1; }
-	nginx -c "$d/nginx.conf" -p "$d/" -e "$d/error.log" >"$d/stdout.log" 2>&1 3>&- &
-	FRONT_PID=$!
-	DADNS_PIDS+=("$FRONT_PID")
+	nginx_launch "$d" 1 64 || return 1
 	FRONT_URL=https://127.0.0.1:$FRONT_PORT
 	wait_until 10 curl -s -o /dev/null --cacert "$d/cert.pem" "$FRONT_URL/health" ||
 		{ cat "$d/error.log" >&2; return 1; }

@@ -202,23 +202,21 @@ port_answers() {
 	curl -s -o /dev/null --max-time 2 -u "$DA_USER:$DA_PASS" "http://127.0.0.1:$1/CMD_API_LOGIN_TEST"
 }
 
-# start_nginx: nginx with its own nginx.conf, pid file and logs in $TMP/nginx,
-# in front of the intake started by start_intake.
-start_nginx() {
-	local d=$TMP/nginx user=""
-	mkdir -p "$d/tmp"
-	FRONT_PORT=$(free_port)
-	render_nginx_site "$d/dadns.conf" || { echo "start_nginx: cannot render the example" >&2; return 1; }
+# nginx_launch DIR WORKERS CONNECTIONS: write DIR/nginx.conf around the site
+# DIR/dadns.conf (logs, pid and temp files in DIR), check it, start nginx
+# in the background: FRONT_PID, added to DADNS_PIDS.
+nginx_launch() {
+	local d=$1 user=""
 	# As root, nginx's workers would become "nobody" and could not reach
 	# the test directory; keep them as the user running the tests.
 	[ "$(id -u)" -eq 0 ] && user="user $(id -un) $(id -gn);"
 	cat >"$d/nginx.conf" <<EOF
 $user
 daemon off;
-worker_processes 2;
+worker_processes $2;
 pid $d/nginx.pid;
 error_log $d/error.log info;
-events { worker_connections 256; }
+events { worker_connections $3; }
 http {
 	access_log $d/access.log;
 	client_body_temp_path $d/tmp/body;
@@ -233,6 +231,16 @@ EOF
 	nginx -c "$d/nginx.conf" -p "$d/" -e "$d/error.log" >"$d/stdout.log" 2>&1 3>&- &
 	FRONT_PID=$!
 	DADNS_PIDS+=("$FRONT_PID")
+}
+
+# start_nginx: nginx with its own nginx.conf, pid file and logs in $TMP/nginx,
+# in front of the intake started by start_intake.
+start_nginx() {
+	local d=$TMP/nginx
+	mkdir -p "$d/tmp"
+	FRONT_PORT=$(free_port)
+	render_nginx_site "$d/dadns.conf" || { echo "start_nginx: cannot render the example" >&2; return 1; }
+	nginx_launch "$d" 2 256 || return 1
 	FRONT_URL=http://127.0.0.1:$FRONT_PORT
 	if ! wait_until 10 port_answers "$FRONT_PORT"; then
 		cat "$d/error.log" >&2
