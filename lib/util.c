@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -320,80 +321,113 @@ int util_mkdir_p(const char *path, mode_t mode)
 	return rc;
 }
 
-/* Read what the child writes until it closes the pipe or time runs out. */
-static int run_collect(int fd, int64_t deadline, char *out, size_t outlen)
+/* Feed `in` to the child's stdin and collect its output (up to max octets,
+ * the rest read and dropped) until it closes stdout, or time runs out. */
+static int run_io(int ofd, int ifd, const char *in, size_t inlen, int64_t deadline,
+		  struct strbuf *out, size_t max)
 {
-	size_t used = 0;
-	char sink[4096];
+	size_t sent = 0;
+	char buf[8192];
+	int rc = 0;
 
 	for (;;) {
+		struct pollfd p[2] = { { .fd = ofd, .events = POLLIN }, { .fd = ifd, .events = POLLOUT } };
 		int64_t left = deadline - util_mono_ms();
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		ssize_t r;
-		int n;
+		int np = ifd >= 0 ? 2 : 1;
 
-		if (left <= 0)
-			return DADNS_ETIMEDOUT;
-		n = poll(&pfd, 1, (int)left);
-		if (n < 0 && errno == EINTR)
+		if (left <= 0) {
+			rc = DADNS_ETIMEDOUT;
+			break;
+		}
+		if (poll(p, (nfds_t)np, (int)left) < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -errno;
+			break;
+		}
+		if (ifd >= 0 && p[1].revents) {
+			r = send(ifd, in + sent, inlen - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+			if (r > 0)
+				sent += (size_t)r;
+			/* The child may stop reading early; its output says why. */
+			if (sent == inlen || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+				close(ifd);
+				ifd = -1;
+			}
+		}
+		if (!p[0].revents)
 			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return DADNS_ETIMEDOUT;
-		if (out && used + 1 < outlen)
-			r = read(fd, out + used, outlen - 1 - used);
-		else
-			r = read(fd, sink, sizeof(sink));
+		r = read(ofd, buf, sizeof(buf));
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
-			return 0;
-		if (out && used + 1 < outlen) {
-			used += (size_t)r;
-			out[used] = '\0';
-		}
+			break;
+		if (out && out->len < max)
+			strbuf_append(out, buf, (size_t)r < max - out->len ? (size_t)r : max - out->len);
 	}
+	if (ifd >= 0)
+		close(ifd);
+	return rc;
 }
 
-int util_run(char *const argv[], int timeout_ms, char *out, size_t outlen, int *status)
+static void run_child(char *const argv[], int ifd, int ofd)
 {
-	int pfd[2], rc, wst = 0;
+	static const char msg[] = "cannot run the program\n";
+	sigset_t none;
+	ssize_t w;
+
+	/* The caller may block signals in its threads; the child must not
+	 * inherit that, nor an ignored SIGPIPE. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	/* Its own process group: a timeout kills what it started too (a
+	 * wrapper script's children, sudo's). */
+	setpgid(0, 0);
+	if (ifd >= 0)
+		dup2(ifd, 0);
+	else
+		dup2(open("/dev/null", O_RDONLY), 0);
+	dup2(ofd, 1);
+	dup2(ofd, 2);
+	execvp(argv[0], argv);
+	w = write(2, msg, sizeof(msg) - 1);
+	(void)w;
+	_exit(127);
+}
+
+int util_run(char *const argv[], const char *in, size_t inlen, int timeout_ms,
+	     struct strbuf *out, size_t max, int *status)
+{
+	int op[2] = { -1, -1 }, sp[2] = { -1, -1 }, rc, wst = 0;
 	pid_t pid;
 
-	if (out && outlen)
-		out[0] = '\0';
-	if (pipe2(pfd, O_CLOEXEC) < 0)
+	if (!in)
+		inlen = 0;
+	if (pipe2(op, O_CLOEXEC) < 0)
 		return -errno;
+	/* A socket rather than a pipe for stdin: send() with MSG_NOSIGNAL
+	 * cannot raise SIGPIPE in a threaded daemon. */
+	if (inlen && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0) {
+		rc = -errno;
+		goto out;
+	}
 	pid = fork();
 	if (pid < 0) {
 		rc = -errno;
-		close(pfd[0]);
-		close(pfd[1]);
-		return rc;
+		goto out;
 	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
-		sigset_t none;
-
-		/* The caller's thread may block signals; the program must not inherit that. */
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		/* Its own process group, so that a timeout kills what it started too. */
-		setpgid(0, 0);
-		if (devnull >= 0)
-			dup2(devnull, 0);
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		signal(SIGPIPE, SIG_DFL);
-		execvp(argv[0], argv);
-		dprintf(2, "cannot run %s: %s", argv[0], strerror(errno));
-		_exit(127);
-	}
+	if (pid == 0)
+		run_child(argv, sp[1], op[1]);
 	setpgid(pid, pid);  /* also here: no race with a kill on a quick timeout */
-	close(pfd[1]);
-	rc = run_collect(pfd[0], util_mono_ms() + timeout_ms, out, outlen);
-	close(pfd[0]);
+	close(op[1]);
+	op[1] = -1;
+	if (sp[1] >= 0)
+		close(sp[1]);
+	sp[1] = -1;
+	rc = run_io(op[0], sp[0], in, inlen, util_mono_ms() + timeout_ms, out, max);
+	sp[0] = -1;  /* closed by run_io */
 	if (rc == DADNS_ETIMEDOUT) {
 		kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);
@@ -402,6 +436,15 @@ int util_run(char *const argv[], int timeout_ms, char *out, size_t outlen, int *
 		;
 	if (status)
 		*status = WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + WTERMSIG(wst);
+out:
+	if (op[0] >= 0)
+		close(op[0]);
+	if (op[1] >= 0)
+		close(op[1]);
+	if (sp[0] >= 0)
+		close(sp[0]);
+	if (sp[1] >= 0)
+		close(sp[1]);
 	return rc;
 }
 

@@ -79,12 +79,15 @@ int util_read_file(const char *path, size_t max, char **out, size_t *outlen);
 /* Create a directory and its parents (mode for the ones created). */
 int util_mkdir_p(const char *path, mode_t mode);
 
-/* Run argv[0] (PATH is searched) with argv, no shell, stdin from /dev/null,
- * stdout and stderr captured into out (truncated to outlen-1, NUL-terminated;
- * out may be NULL). Killed after timeout_ms. *status gets the exit status
+/* Run argv (PATH searched, no shell) in its own process group, with `in`
+ * (inlen octets, may be NULL) on its stdin (else /dev/null), stdout and
+ * stderr appended to out (may be NULL; at most max octets kept, the rest
+ * read and dropped). After timeout_ms the whole process group is killed
+ * (a wrapper script's children, sudo's). *status gets the exit status
  * (128+signal when killed). Returns 0 when the program ran (whatever its
  * status), DADNS_ETIMEDOUT when killed for time, a negative errno otherwise. */
-int util_run(char *const argv[], int timeout_ms, char *out, size_t outlen, int *status);
+int util_run(char *const argv[], const char *in, size_t inlen, int timeout_ms,
+	     struct strbuf *out, size_t max, int *status);
 
 /* Split a command line such as "nsd-control -c /etc/nsd/nsd.conf" on blanks
  * (no quoting rules beyond single and double quotes) into a NULL-terminated

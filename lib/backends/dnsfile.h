@@ -85,14 +85,6 @@ int dnsfile_sweep_tmp_of(const char *path, const char *label);
 int dnsfile_include_write(const char *path, enum dnsfile_flavor flavor, const char *zones_dir,
 			  const char *owner, struct dnsfile_set *s);
 
-/* Run argv (PATH searched, no shell) with `in` (inlen octets, may be NULL)
- * on its stdin (else /dev/null), stdout and stderr appended to out (may be
- * NULL; at most max octets kept). Killed after timeout_ms. *status gets the
- * exit status (128+signal when killed). Returns 0 when the program ran,
- * DADNS_ETIMEDOUT when killed for time, a negative errno otherwise. */
-int dnsfile_run(char *const argv[], const char *in, size_t inlen, int timeout_ms,
-		struct strbuf *out, size_t max, int *status);
-
 #define DNSFILE_VERBS_MAX 8
 /* Control commands run at once for a batch of changed zones. */
 #define DNSFILE_PARALLEL 4

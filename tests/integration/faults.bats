@@ -177,8 +177,12 @@ stack() {
 	wait_until 5 all_served "$BIND_PORT" 31 "${zones[@]}"
 	wait_until 15 grep -q "apply hang[1-3].test to nsd failed.*retry" "$WORKER_LOG"
 	grep "apply hang.* to nsd failed" "$WORKER_LOG" | head -2 | sed 's/^/# /' >&3
-	# The hanging command was killed, and what it started with it.
-	wait_until 5 no_hung_children
+	# The hanging command that timed out was killed, and what it started
+	# with it: every sleep started so far ends within the 2 s timeout.
+	local hung
+	hung=$(hung_pids)
+	[ -n "$hung" ]
+	wait_until 5 hung_gone $hung
 	# Still retried while it hangs, and BIND takes new zones meanwhile.
 	wait_until 15 log_count_over "to nsd failed.*retry" 1
 	make_zone hang4.test 31 "$TMP/hang4.db"
@@ -215,7 +219,10 @@ stack() {
 	[ "$(push_answer rhang.test "$TMP/rhang.db")" = 0 ]
 	wait_until 5 serves_serial "$NSD_PORT" rhang.test 41
 	wait_until 15 grep -q "apply rhang.test to bind failed.*retry" "$WORKER_LOG"
-	wait_until 5 no_hung_children
+	local hung
+	hung=$(hung_pids)
+	[ -n "$hung" ]
+	wait_until 5 hung_gone $hung
 	: >"$TMP/rndc-w.mode"
 	wait_until 20 serves_serial "$BIND_PORT" rhang.test 41
 	wait_until 10 queue_drained

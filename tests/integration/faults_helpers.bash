@@ -92,8 +92,9 @@ log_count_over() { [ "$(grep -c -- "$1" "$WORKER_LOG")" -gt "$2" ]; }
 
 # control_wrapper NAME REAL...: $TMP/NAME, a control command that reads its
 # mode from $TMP/NAME.mode: "hang" (sleeps in a child process, as a
-# wrapper script or sudo would), "fail" (exits 1), else it runs REAL with
-# the arguments. Every call is logged to $TMP/NAME.calls.
+# wrapper script or sudo would, and records that child's PID in
+# $TMP/NAME.sleeps), "fail" (exits 1), else it runs REAL with the
+# arguments. Every call is logged to $TMP/NAME.calls.
 control_wrapper() {
 	local name=$1 w=$TMP/$1
 	shift
@@ -101,7 +102,7 @@ control_wrapper() {
 		echo '#!/bin/sh'
 		echo "echo \"\$*\" >>'$w.calls'"
 		echo "case \"\$(cat '$w.mode' 2>/dev/null)\" in"
-		echo "hang) '$TMP/hang-sleep' 300; exit 0 ;;"
+		echo "hang) '$TMP/hang-sleep' 300 & echo \$! >>'$w.sleeps'; wait; exit 0 ;;"
 		echo "fail) echo '$name: simulated failure' >&2; exit 1 ;;"
 		echo "esac"
 		echo "exec $* \"\$@\""
@@ -110,11 +111,22 @@ control_wrapper() {
 	cp "$(command -v sleep)" "$TMP/hang-sleep"
 	: >"$w.mode"
 	: >"$w.calls"
+	: >"$w.sleeps"
 }
 
-# hung_children: sleeps of a hanging wrapper of this test still alive.
-hung_children() { pgrep -f "^$TMP/hang-sleep" | wc -l; }
-no_hung_children() { [ "$(hung_children)" -eq 0 ]; }
+# hung_pids: the PIDs of every sleep the hanging wrappers started so far.
+hung_pids() { cat "$TMP"/*.sleeps 2>/dev/null; }
+# hung_gone PID...: none of these sleeps is still alive. Only the sleeps of
+# attempts that already timed out are asked about: the worker's next retry
+# may rightly be hanging in a new one. (A PID reused by another program, or
+# a zombie, has no hang-sleep command line.)
+hung_gone() {
+	local p
+	for p; do
+		grep -qs hang-sleep "/proc/$p/cmdline" && return 1
+	done
+	return 0
+}
 
 # desired_domains [SERIAL]: the domains in the desired state (with SERIAL).
 desired_domains() {

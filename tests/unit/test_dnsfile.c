@@ -13,23 +13,6 @@
 
 static char dir[256];
 
-/* /proc/PID names a zombie (killed, not yet reaped by its new parent). */
-static int zombie(const char *procdir)
-{
-	char path[96], line[256], *p;
-	FILE *f;
-	int z = 0;
-
-	snprintf(path, sizeof(path), "%s/stat", procdir);
-	f = fopen(path, "r");
-	if (!f)
-		return 1;
-	if (fgets(line, sizeof(line), f) && (p = strrchr(line, ')')) && p[1] == ' ')
-		z = p[2] == 'Z' || p[2] == 'X';
-	fclose(f);
-	return z;
-}
-
 static int file_exists(const char *path)
 {
 	struct stat st;
@@ -266,53 +249,14 @@ static void test_run_many(void)
 
 static void test_run(void)
 {
-	char *cat[] = { "cat", NULL }, *sleeper[] = { "sleep", "5", NULL };
-	char *nope[] = { "/nonexistent/prog", NULL };
 	struct dnsfile_ctl c;
-	struct strbuf out, big;
+	struct strbuf out;
 	char msg[256];
 	const char *argsv[] = { "reload", "a.test", NULL }, *bad[] = { "--bogus", NULL };
-	int status = -1, rc, i;
-	int64_t t0;
+	int rc;
 
+	/* util_run itself is tested in test_util.c. */
 	strbuf_init(&out);
-	rc = dnsfile_run(cat, "a.test p\nb.test p\n", 18, 5000, &out, 1 << 20, &status);
-	ok(rc == 0 && status == 0, "cat ran");
-	is_str(out.buf, "a.test p\nb.test p\n", "stdin reached the child");
-
-	strbuf_init(&big);
-	for (i = 0; i < 20000; i++)
-		strbuf_printf(&big, "zone%05d.example.com dadns\n", i);
-	strbuf_reset(&out);
-	rc = dnsfile_run(cat, big.buf, big.len, 10000, &out, 1 << 22, &status);
-	ok(rc == 0 && out.len == big.len && memcmp(out.buf, big.buf, big.len) == 0,
-	   "half a megabyte through stdin and back");
-	strbuf_reset(&out);
-	rc = dnsfile_run(cat, big.buf, big.len, 10000, &out, 100, &status);
-	ok(rc == 0 && out.len == 100, "output capped at max");
-	strbuf_deinit(&big);
-
-	t0 = util_mono_ms();
-	rc = dnsfile_run(sleeper, NULL, 0, 300, &out, 100, &status);
-	is_int(rc, DADNS_ETIMEDOUT, "killed for time");
-	ok(util_mono_ms() - t0 < 3000, "promptly");
-	is_int(status, 128 + 9, "status says SIGKILL");
-	{
-		/* Regression (faults.bats): a hanging control wrapper's own
-		 * children were left running after the timeout. */
-		char *wrap[] = { "sh", "-c", "sleep 30 & echo $!; wait", NULL }, statp[64];
-		struct stat sb;
-
-		strbuf_reset(&out);
-		rc = dnsfile_run(wrap, NULL, 0, 300, &out, 100, &status);
-		is_int(rc, DADNS_ETIMEDOUT, "wrapper killed for time");
-		snprintf(statp, sizeof(statp), "/proc/%d", out.buf ? atoi(out.buf) : 0);
-		usleep(100000);
-		ok(out.len > 0 && (stat(statp, &sb) < 0 || zombie(statp)), "with its child (%s)", statp);
-	}
-	rc = dnsfile_run(nope, NULL, 0, 3000, NULL, 0, &status);
-	ok(rc == 0 && status == 127, "missing program exits 127");
-
 	dnsfile_ctl_init(&c, "test", "/bin/false", 5);
 	dnsfile_ctl_batch_start(&c);
 	rc = dnsfile_ctl_run(&c, argsv, NULL, 0, &out, msg, sizeof(msg));
@@ -424,6 +368,6 @@ int main(void)
 	test_oneline();
 	test_server();
 	test_sweep();
-	util_run(argv, 10000, NULL, 0, NULL);
+	util_run(argv, NULL, 0, 10000, NULL, 0, NULL);
 	return tap_done();
 }

@@ -452,6 +452,6 @@ int main(void)
 	test_include_mode(bind, "bind", zones, include, control, "named.dadns.conf",
 			  "zone \"a.test\" { type primary; file \"");
 	test_batched(bind, "bind", 0, zones, include, control, "reload");
-	util_run(rm, 10000, NULL, 0, NULL);
+	util_run(rm, NULL, 0, 10000, NULL, 0, NULL);
 	return tap_done();
 }

@@ -24,13 +24,74 @@ static int proc_alive(const char *statpath)
 	return alive;
 }
 
+/* Read a PID from the start of s, 0 when there is none. */
+static int pid_of(const char *s)
+{
+	return s ? atoi(s) : 0;
+}
+
+static void test_run(void)
+{
+	char *const echo[] = { "sh", "-c", "echo hello; echo oops >&2; exit 3", NULL };
+	char *const cat[] = { "cat", NULL }, *const sleeper[] = { "sleep", "10", NULL };
+	char *const missing[] = { "/nonexistent/prog", NULL };
+	char *const chatty[] = { "sh", "-c", "yes | head -c 200000", NULL };
+	/* A wrapper script whose own child hangs, as sudo or a site's script. */
+	char *const wrapper[] = { "sh", "-c", "sleep 30 & echo $!; wait", NULL };
+	struct strbuf out, big;
+	char stat[64];
+	int status = -1, rc, i;
+	int64_t t0;
+
+	strbuf_init(&out);
+	strbuf_init(&big);
+	is_int(util_run(echo, NULL, 0, 5000, &out, 1 << 20, &status), 0, "run a program");
+	is_int(status, 3, "its exit status");
+	ok(out.buf && strstr(out.buf, "hello") && strstr(out.buf, "oops"), "stdout and stderr captured");
+
+	strbuf_reset(&out);
+	rc = util_run(cat, "a.test p\nb.test p\n", 18, 5000, &out, 1 << 20, &status);
+	ok(rc == 0 && status == 0, "cat ran");
+	is_str(out.buf, "a.test p\nb.test p\n", "stdin reached the child");
+	for (i = 0; i < 20000; i++)
+		strbuf_printf(&big, "zone%05d.example.com dadns\n", i);
+	strbuf_reset(&out);
+	rc = util_run(cat, big.buf, big.len, 10000, &out, 1 << 22, &status);
+	ok(rc == 0 && out.len == big.len && memcmp(out.buf, big.buf, big.len) == 0,
+	   "half a megabyte through stdin and back");
+	strbuf_reset(&out);
+	rc = util_run(cat, big.buf, big.len, 10000, &out, 100, &status);
+	ok(rc == 0 && out.len == 100, "output capped at max, the rest read and dropped");
+	strbuf_reset(&out);
+	rc = util_run(chatty, NULL, 0, 5000, &out, 64, &status);
+	ok(rc == 0 && status == 0 && out.len == 64, "more output than max: kept 64, ran to the end");
+
+	t0 = util_mono_ms();
+	is_int(util_run(sleeper, NULL, 0, 300, NULL, 0, &status), DADNS_ETIMEDOUT,
+	       "killed after the timeout");
+	ok(util_mono_ms() - t0 < 3000, "and promptly");
+	is_int(status, 128 + 9, "status says SIGKILL");
+
+	/* Regression (faults.bats): a timed-out command's own children were
+	 * left running. */
+	strbuf_reset(&out);
+	rc = util_run(wrapper, NULL, 0, 300, &out, 100, &status);
+	is_int(rc, DADNS_ETIMEDOUT, "wrapper killed after the timeout");
+	snprintf(stat, sizeof(stat), "/proc/%d/stat", pid_of(out.buf));
+	usleep(100000);
+	ok(pid_of(out.buf) > 0 && !proc_alive(stat), "and its child with it (%s)", stat);
+
+	is_int(util_run(missing, NULL, 0, 2000, NULL, 0, &status), 0, "missing program runs the child");
+	is_int(status, 127, "which exits 127");
+	strbuf_deinit(&big);
+	strbuf_deinit(&out);
+}
+
 int main(void)
 {
-	char dir[] = "/tmp/dadns-test-util-XXXXXX", path[256], out[64], *data = NULL;
+	char dir[] = "/tmp/dadns-test-util-XXXXXX", path[256], *data = NULL;
 	size_t argc = 0, len = 0;
 	struct stat stb;
-	int status = -1;
-	int64_t t0;
 	char **argv;
 
 	if (!mkdtemp(dir))
@@ -48,51 +109,7 @@ int main(void)
 	is_int(argc, 0, "empty command line");
 	util_argv_free(argv);
 
-	{
-		char *const echo[] = { "sh", "-c", "echo hello; echo oops >&2; exit 3", NULL };
-		is_int(util_run(echo, 5000, out, sizeof(out), &status), 0, "run a program");
-		is_int(status, 3, "its exit status");
-		ok(strstr(out, "hello") && strstr(out, "oops"), "stdout and stderr captured");
-	}
-	{
-		char *const sleeper[] = { "sleep", "10", NULL };
-		t0 = util_mono_ms();
-		is_int(util_run(sleeper, 300, NULL, 0, &status), DADNS_ETIMEDOUT, "killed after the timeout");
-		ok(util_mono_ms() - t0 < 3000, "and promptly");
-		is_int(status, 128 + 9, "status says SIGKILL");
-	}
-	{
-		/* Regression (faults.bats): a timed-out command's own children
-		 * (a wrapper script's sleep) were left running. */
-		char pidf[] = "/tmp/dadns-test-util-pid-XXXXXX", buf[64] = "", stat[128];
-		int fd = mkstemp(pidf);
-		char *cmd = xasprintf("sleep 30 & echo $! >%s; wait", pidf);
-		char *const wrapper[] = { "sh", "-c", cmd, NULL };
-		FILE *f;
-
-		close(fd);
-		is_int(util_run(wrapper, 300, NULL, 0, &status), DADNS_ETIMEDOUT, "wrapper killed after the timeout");
-		f = fopen(pidf, "r");
-		if (f && fgets(buf, sizeof(buf), f))
-			buf[strcspn(buf, "\n")] = '\0';
-		if (f)
-			fclose(f);
-		snprintf(stat, sizeof(stat), "/proc/%s/stat", buf);
-		usleep(100000);
-		ok(buf[0] && !proc_alive(stat), "and its child with it (pid %s)", buf);
-		unlink(pidf);
-		free(cmd);
-	}
-	{
-		char *const missing[] = { "/nonexistent/prog", NULL };
-		is_int(util_run(missing, 2000, out, sizeof(out), &status), 0, "missing program runs the child");
-		is_int(status, 127, "which exits 127");
-	}
-	{
-		char *const chatty[] = { "sh", "-c", "yes | head -c 200000", NULL };
-		is_int(util_run(chatty, 5000, out, sizeof(out), &status), 0, "more output than the buffer");
-		is_int(strlen(out), sizeof(out) - 1, "truncated to the buffer");
-	}
+	test_run();
 
 	snprintf(path, sizeof(path), "%s/zone.db", dir);
 	is_int(util_write_file_atomic(path, "abc\n", 4, 0640), 0, "atomic write");
