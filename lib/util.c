@@ -219,50 +219,70 @@ static int fsync_dir_of(const char *path)
 	return rc;
 }
 
-int util_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
+int util_write_file_atomic_with(const char *path, mode_t mode, int (*fill)(FILE *f, void *arg),
+				void *arg)
 {
 	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
-	const char *p = data;
-	int fd, rc = 0;
+	FILE *f = NULL;
+	int fd, rc;
 
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		rc = -errno;
 		goto out;
 	}
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			rc = -errno;
-			goto out;
-		}
-		p += w;
-		len -= (size_t)w;
+	f = fdopen(fd, "w");
+	if (!f) {
+		rc = -errno;
+		close(fd);
+		goto out;
 	}
-	if (fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+	rc = fill(f, arg);
+	if (rc < 0)
+		goto out;
+	if (fflush(f) != 0 || ferror(f) || fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+		rc = errno ? -errno : DADNS_EIO;
+		goto out;
+	}
+	rc = fclose(f);
+	f = NULL;
+	if (rc != 0) {
 		rc = -errno;
 		goto out;
 	}
-	if (close(fd) < 0) {
-		fd = -1;
-		rc = -errno;
-		goto out;
-	}
-	fd = -1;
 	if (rename(tmp, path) < 0) {
 		rc = -errno;
 		goto out;
 	}
 	rc = fsync_dir_of(path);
 out:
-	if (fd >= 0)
-		close(fd);
+	if (f)
+		fclose(f);
 	if (rc < 0)
 		unlink(tmp);
 	free(tmp);
 	return rc;
+}
+
+struct write_buf {
+	const void *data;
+	size_t len;
+};
+
+static int fill_buf(FILE *f, void *arg)
+{
+	const struct write_buf *b = arg;
+
+	if (b->len && fwrite(b->data, 1, b->len, f) != b->len)
+		return errno ? -errno : DADNS_EIO;
+	return 0;
+}
+
+int util_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode)
+{
+	struct write_buf b = { data, len };
+
+	return util_write_file_atomic_with(path, mode, fill_buf, &b);
 }
 
 int util_read_file(const char *path, size_t max, char **out, size_t *outlen)

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #define DADNS_VERSION "0.1.0"
@@ -72,6 +73,11 @@ char *strbuf_steal(struct strbuf *sb);
  * fsync, rename over path, fsync of the directory. The temporary file is
  * removed on error. Returns 0 or a negative errno. */
 int util_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode);
+/* The same, the content written to f by fill(f, arg), which returns 0 or a
+ * negative errno (a write error of f is found after it in any case). The
+ * content never has to be in memory whole. */
+int util_write_file_atomic_with(const char *path, mode_t mode, int (*fill)(FILE *f, void *arg),
+				void *arg);
 
 /* Read a whole file (caller frees *out, NUL-terminated). max bounds the size. */
 int util_read_file(const char *path, size_t max, char **out, size_t *outlen);

@@ -18,7 +18,6 @@
 #include "lib/log.h"
 #include "lib/util.h"
 
-#define INCLUDE_MAX (1024L * 1024 * 1024)
 #define SET_TAIL_MAX 64
 
 int dnsfile_name_ok(const char *domain)
@@ -210,18 +209,19 @@ static int include_line_name(const char *line, enum dnsfile_flavor flavor, char 
 
 int dnsfile_include_read(const char *path, enum dnsfile_flavor flavor, struct dnsfile_set *s)
 {
-	char *text = NULL, *line, *next, name[512];
-	int rc;
+	char *line = NULL, name[512];
+	size_t cap = 0;
+	ssize_t len;
+	FILE *f;
+	int rc = 0;
 
-	rc = util_read_file(path, INCLUDE_MAX, &text, NULL);
-	if (rc == DADNS_ENOENT)
-		return 0;
-	if (rc < 0)
-		return rc;
-	for (line = text; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
+	/* Line by line: with 10,000 zones the file is over a megabyte. */
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? 0 : -errno;
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		if (len > 0 && line[len - 1] == '\n')
+			line[len - 1] = '\0';
 		if (!include_line_name(line, flavor, name, sizeof(name)))
 			continue;
 		if (!dnsfile_name_ok(name)) {
@@ -230,34 +230,41 @@ int dnsfile_include_read(const char *path, enum dnsfile_flavor flavor, struct dn
 		}
 		dnsfile_set_add(s, name);
 	}
-	free(text);
-	return 0;
+	if (ferror(f))
+		rc = errno ? -errno : DADNS_EIO;
+	free(line);
+	fclose(f);
+	return rc;
 }
 
-char *dnsfile_include_render(enum dnsfile_flavor flavor, const char *zones_dir, const char *owner,
-			     struct dnsfile_set *s)
+struct include_args {
+	enum dnsfile_flavor flavor;
+	const char *zones_dir, *owner;
+	struct dnsfile_set *s;
+};
+
+static int include_print(FILE *f, void *arg)
 {
-	struct strbuf sb;
-	const char *c = flavor == DNSFILE_NSD ? "#" : "//";
+	const struct include_args *a = arg;
+	const char *c = a->flavor == DNSFILE_NSD ? "#" : "//";
 	size_t i;
 
-	set_sort(s);
-	strbuf_init(&sb);
-	strbuf_printf(&sb, "%s Written by dadns (%s): %zu zone(s). Do not edit: dadns rewrites it.\n",
-		      c, owner, s->n);
-	for (i = 0; i < s->n; i++) {
-		const char *d = s->names[i];
+	set_sort(a->s);
+	fprintf(f, "%s Written by dadns (%s): %zu zone(s). Do not edit: dadns rewrites it.\n", c,
+		a->owner, a->s->n);
+	for (i = 0; i < a->s->n; i++) {
+		const char *d = a->s->names[i];
 
-		if (flavor == DNSFILE_NSD)
-			strbuf_printf(&sb,
-				      "zone:\n\tname: \"%s\"\n\tzonefile: \"%s/%s%s\"\n"
-				      "\tprovide-xfr: 127.0.0.1 NOKEY\n\tprovide-xfr: ::1 NOKEY\n",
-				      d, zones_dir, d, DNSFILE_SUFFIX);
+		if (a->flavor == DNSFILE_NSD)
+			fprintf(f,
+				"zone:\n\tname: \"%s\"\n\tzonefile: \"%s/%s%s\"\n"
+				"\tprovide-xfr: 127.0.0.1 NOKEY\n\tprovide-xfr: ::1 NOKEY\n",
+				d, a->zones_dir, d, DNSFILE_SUFFIX);
 		else
-			strbuf_printf(&sb, "zone \"%s\" { type primary; file \"%s/%s%s\"; };\n", d,
-				      zones_dir, d, DNSFILE_SUFFIX);
+			fprintf(f, "zone \"%s\" { type primary; file \"%s/%s%s\"; };\n", d,
+				a->zones_dir, d, DNSFILE_SUFFIX);
 	}
-	return strbuf_steal(&sb);
+	return 0;
 }
 
 /* "NAME.tmp.XXXXXX" with six characters of mkstemp at the end. */
@@ -311,11 +318,10 @@ int dnsfile_sweep_tmp_of(const char *path, const char *label)
 int dnsfile_include_write(const char *path, enum dnsfile_flavor flavor, const char *zones_dir,
 			  const char *owner, struct dnsfile_set *s)
 {
-	char *text = dnsfile_include_render(flavor, zones_dir, owner, s);
-	int rc = util_write_file_atomic(path, text, strlen(text), 0644);
+	struct include_args a = { flavor, zones_dir, owner, s };
 
-	free(text);
-	return rc;
+	/* Straight to the temporary file: never the whole text in memory. */
+	return util_write_file_atomic_with(path, 0644, include_print, &a);
 }
 
 /* ---- control commands ---- */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* test_util.c -- child processes, atomic files, argv splitting, constant-time compare */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,27 @@ static int proc_alive(const char *statpath)
 static int pid_of(const char *s)
 {
 	return s ? atoi(s) : 0;
+}
+
+/* A writer that fails half-way, as on a full disk. */
+static int fill_fails(FILE *f, void *arg)
+{
+	fputs("half a zone", f);
+	return -ENOSPC;
+}
+
+/* A file "*.tmp.*" (left by an atomic write) in dir. */
+static int has_tmp_file(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+
+	while (d && (e = readdir(d)))
+		found |= strstr(e->d_name, ".tmp.") != NULL;
+	if (d)
+		closedir(d);
+	return found;
 }
 
 static void test_run(void)
@@ -122,6 +144,13 @@ int main(void)
 	is_int(util_read_file(path, 0, &data, &len), DADNS_E2BIG, "read refuses past max");
 	snprintf(path, sizeof(path), "%s/missing/zone.db", dir);
 	ok(util_write_file_atomic(path, "x", 1, 0644) < 0, "write into a missing directory fails");
+	snprintf(path, sizeof(path), "%s/zone.db", dir);
+	is_int(util_write_file_atomic_with(path, 0644, fill_fails, NULL), -ENOSPC,
+	       "a writer's error is returned");
+	is_int(util_read_file(path, 100, &data, &len), 0, "the old file is intact");
+	is_str(data, "x", "same content");
+	free(data);
+	ok(!has_tmp_file(dir), "no temporary file left");
 	snprintf(path, sizeof(path), "%s/a/b/c", dir);
 	is_int(util_mkdir_p(path, 0755), 0, "mkdir -p");
 	ok(stat(path, &stb) == 0 && S_ISDIR(stb.st_mode), "made");
