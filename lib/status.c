@@ -411,11 +411,13 @@ static void judge(struct status *s)
 		if (b->enabled && b->oldest_job_s > STATUS_LAG_DEGRADED_S)
 			add_reason(s, "backend %s: oldest job waiting for %lld s", b->name, b->oldest_job_s);
 	}
-	/* A DA server that could not be polled, or orphans the mass-delete
-	 * guard kept: someone must look (dadns-reconcile exited 2). */
+	/* A DA server that could not be polled, orphans the mass-delete guard
+	 * kept, a backend heal could not check: someone must look
+	 * (dadns-reconcile exited 2). */
 	if (s->reconcile.present && s->reconcile.finished_at > 0 && s->reconcile.ok == 0)
-		add_reason(s, "the last reconcile run failed (a DirectAdmin server unreachable, or "
-			      "orphans held by the mass-delete guard: see its summary)");
+		add_reason(s, "the last reconcile run failed (a DirectAdmin server unreachable, "
+			      "orphans held by the mass-delete guard, or a backend not answering: "
+			      "see its summary)");
 	for (i = 0; i < s->n_peers; i++)
 		if (s->peers[i].degraded)
 			add_reason(s, "peer %s: degraded after %lld failed passes%s%s", s->peers[i].name,

@@ -71,6 +71,16 @@ static int apply_failing(struct reconcile *r, sqlite3_stmt *s, const char *domai
 	return DADNS_EIO;
 }
 
+/* How many zones of the pass from index i on are still to be checked. */
+static long long zones_from(const struct reconcile *r, size_t i)
+{
+	long long n = 0;
+
+	for (; i < r->n_zones; i++)
+		n += !r->zones[i].gone;
+	return n;
+}
+
 /* Does backend b serve zone z at its desired serial? 0 yes, 1 no (why set),
  * negative when it could not tell. */
 static int heal_check(struct reconcile *r, const struct config_backend *b, const struct backend_ops *ops,
@@ -118,7 +128,7 @@ static int heal_backend(struct reconcile *r, const struct config_backend *b, sql
 	void *state = NULL;
 	char err[BACKEND_ERR_MAX + 64], why[BACKEND_ERR_MAX + 64];
 	int64_t last_ok = last_ok_at(r, b->name);
-	long long n_failing = 0;
+	long long n_failing = 0, n_errors = 0;
 	int errors = 0, rc = 0;
 	size_t i;
 
@@ -126,6 +136,7 @@ static int heal_backend(struct reconcile *r, const struct config_backend *b, sql
 		return (int)last_ok;
 	if (!ops || ops->open(b, &state, err, sizeof(err)) < 0) {
 		log_err("reconcile: heal: backend %s: %s", b->name, ops ? err : "unknown type");
+		r->fig.unchecked += zones_from(r, 0);
 		return 0;
 	}
 	for (i = 0; i < r->n_zones && errors < HEAL_MAX_ERRORS; i++) {
@@ -151,6 +162,7 @@ static int heal_backend(struct reconcile *r, const struct config_backend *b, sql
 		if (rc < 0) {
 			log_warn("reconcile: heal: backend %s: %s: %s", b->name, z->domain, why);
 			errors++;
+			n_errors++;
 			rc = 0;
 			continue;
 		}
@@ -176,9 +188,14 @@ static int heal_backend(struct reconcile *r, const struct config_backend *b, sql
 		log_warn("reconcile: heal: backend %s: %lld zones whose last apply failed, with nothing applied "
 			 "there since: left to the worker's retries (see the dead jobs; dadnsctl retry)", b->name,
 			 n_failing);
-	if (errors >= HEAL_MAX_ERRORS)
-		log_err("reconcile: heal: backend %s: %d checks failed in a row: left for this run", b->name,
-			errors);
+	if (errors >= HEAL_MAX_ERRORS) {
+		long long left = zones_from(r, i);
+
+		log_err("reconcile: heal: backend %s: %d checks failed in a row: %lld more zones left "
+			"unchecked in this run", b->name, errors, left);
+		n_errors += left;
+	}
+	r->fig.unchecked += n_errors;
 	if (ops->close)
 		ops->close(state);
 	return rc < 0 ? rc : 0;

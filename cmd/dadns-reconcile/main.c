@@ -26,9 +26,10 @@ static void usage(FILE *f)
 		"  --log-file FILE   log to FILE (appended) instead of stderr\n"
 		"  --help, --version\n"
 		"\n"
-		"Exit status: 0 every server was polled; 2 a server could not be polled\n"
-		"(also: its list changed between pages), or a server's orphans were kept\n"
-		"(the mass-delete guard, or list entries that are not domain names);\n"
+		"Exit status: 0 every server was polled and every backend checked; 2 a\n"
+		"server could not be polled (also: its list changed between pages), a\n"
+		"server's orphans were kept (the mass-delete guard, or list entries that\n"
+		"are not domain names), or a backend could not be checked (not answering);\n"
 		"1 a fatal error.\n",
 		CONFIG_DEFAULT_PATH);
 }

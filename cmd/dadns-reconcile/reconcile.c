@@ -37,13 +37,13 @@ static int run_start(struct reconcile *r, int64_t *run_id)
 static char *figures_json(const struct reconcile *r)
 {
 	const struct reconcile_figures *f = &r->fig;
-	json_t *j = json_pack("{sIsIsIsIsIsIsIsIsIsIsIsIsb}", "servers_polled", (json_int_t)f->servers_polled,
+	json_t *j = json_pack("{sIsIsIsIsIsIsIsIsIsIsIsIsIsb}", "servers_polled", (json_int_t)f->servers_polled,
 			      "unreachable", (json_int_t)f->unreachable, "zones_in_da", (json_int_t)f->zones_in_da,
 			      "zones_in_dadns", (json_int_t)f->zones_in_dadns, "orphans_found",
 			      (json_int_t)f->orphans_found, "orphans_queued", (json_int_t)f->orphans_queued,
 			      "migrated", (json_int_t)f->migrated, "backfilled", (json_int_t)f->backfilled,
 			      "healed", (json_int_t)f->healed, "guarded", (json_int_t)f->guarded,
-			      "missing", (json_int_t)f->missing,
+			      "missing", (json_int_t)f->missing, "unchecked", (json_int_t)f->unchecked,
 			      "duration_ms", (json_int_t)f->duration_ms, "dry_run", r->dry_run);
 	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 
@@ -426,10 +426,10 @@ static void log_summary(const struct reconcile *r)
 
 	log_info("reconcile: done%s: servers_polled=%lld unreachable=%lld zones_in_da=%lld zones_in_dadns=%lld "
 		 "orphans_found=%lld orphans_queued=%lld migrated=%lld backfilled=%lld healed=%lld "
-		 "guarded=%lld missing=%lld duration_ms=%lld",
+		 "guarded=%lld missing=%lld unchecked=%lld duration_ms=%lld",
 		 r->dry_run ? " (dry run)" : "", f->servers_polled, f->unreachable, f->zones_in_da,
 		 f->zones_in_dadns, f->orphans_found, f->orphans_queued, f->migrated, f->backfilled, f->healed,
-		 f->guarded, f->missing, (long long)f->duration_ms);
+		 f->guarded, f->missing, f->unchecked, (long long)f->duration_ms);
 }
 
 int reconcile_run(const struct config *cfg, int dry_run)
@@ -477,6 +477,8 @@ int reconcile_run(const struct config *cfg, int dry_run)
 	}
 	if (rc >= 0)
 		rc = heal_run(&r);
+	if (rc >= 0 && r.fig.unchecked)
+		status = RECONCILE_EXIT_PARTIAL;
 	if (rc < 0)
 		status = RECONCILE_EXIT_FATAL;
 	r.fig.duration_ms = util_mono_ms() - t0;

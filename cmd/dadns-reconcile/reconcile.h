@@ -28,6 +28,8 @@ struct reconcile_figures {
 	long long guarded;          /* servers whose orphans were not deleted (the guard,
 				     * or list entries that are not domain names) */
 	long long missing;          /* listed by DA but not in dadns (a push never arrived) */
+	long long unchecked;        /* zone x backend checks heal could not make (the
+				     * backend not answering, or not opened) */
 	int64_t duration_ms;
 };
 

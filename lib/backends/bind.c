@@ -110,7 +110,7 @@ static int bind_exists(void *state, const char *domain)
 {
 	struct bind_state *st = state;
 
-	return dnsfile_exists(&st->srv, st->ctl.label, st->zones_dir, st->include, DNSFILE_BIND, domain);
+	return dnsfile_exists(&st->srv, st->ctl.label, domain);
 }
 
 static int bind_verify(void *state, struct backend_zone *z)

@@ -58,18 +58,11 @@ int dnsfile_set_add(struct dnsfile_set *s, const char *name);
 int dnsfile_set_del(struct dnsfile_set *s, const char *name);
 int dnsfile_set_has(struct dnsfile_set *s, const char *name);
 
-/* Read the zone names of an include file written by dnsfile_include_render
+/* Read the zone names of an include file written by dnsfile_include_write
  * into s (added to what s holds). A missing file is an empty set. Lines that
  * are not a zone name of ours are skipped; names dnsfile_name_ok refuses are
  * skipped with a warning. Returns 0 or a negative errno. */
 int dnsfile_include_read(const char *path, enum dnsfile_flavor flavor, struct dnsfile_set *s);
-
-/* The include file text for every name of s (sorted), each zone's file in
- * zones_dir, after a comment naming owner (the backend). NSD stanzas carry
- * "provide-xfr: 127.0.0.1 NOKEY" and ::1 so that dadns can count what is
- * served over loopback. Caller frees. */
-char *dnsfile_include_render(enum dnsfile_flavor flavor, const char *zones_dir, const char *owner,
-			     struct dnsfile_set *s);
 
 /* Remove the temporary files a killed writer left behind (names
  * util_write_file_atomic gives: "NAME.tmp.XXXXXX"): in dir, those whose
@@ -81,7 +74,11 @@ int dnsfile_sweep_tmp(const char *dir, const char *prefix, const char *label);
  * path NULL does nothing. */
 int dnsfile_sweep_tmp_of(const char *path, const char *label);
 
-/* Render and write atomically (mode 0644). 0 or a negative errno. */
+/* Write the include file for every name of s (sorted), each zone's file in
+ * zones_dir, after a comment naming owner (the backend); atomically, mode
+ * 0644, straight to the file (never whole in memory). NSD stanzas carry
+ * "provide-xfr: 127.0.0.1 NOKEY" and ::1 so that dadns can count what is
+ * served over loopback. 0 or a negative errno. */
 int dnsfile_include_write(const char *path, enum dnsfile_flavor flavor, const char *zones_dir,
 			  const char *owner, struct dnsfile_set *s);
 
@@ -181,13 +178,10 @@ int dnsfile_verify(const struct dnsfile_server *srv, const char *label, int64_t 
 		   struct backend_zone *z);
 
 /* backend_ops.exists of nsd and bind: 1 when srv serves domain, 0 when it
- * answers that it does not. When srv does not answer: 1 when domain's zone
- * file is in zones_dir and (unless include is NULL, as in NSD's pattern
- * mode) the include file of flavor registers it, else 0; a negative error
- * when the include file cannot be read. label names the backend in
+ * answers that it does not, DADNS_ETIMEDOUT or DADNS_EIO when it does not
+ * answer (what it serves cannot be told then). label names the backend in
  * messages. */
-int dnsfile_exists(const struct dnsfile_server *srv, const char *label, const char *zones_dir,
-		   const char *include, enum dnsfile_flavor flavor, const char *domain);
+int dnsfile_exists(const struct dnsfile_server *srv, const char *label, const char *domain);
 
 /* One zone of a batch as the file backends see it. */
 struct dnsfile_item {

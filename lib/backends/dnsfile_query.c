@@ -375,13 +375,10 @@ int dnsfile_verify(const struct dnsfile_server *srv, const char *label, int64_t 
 	return DADNS_ETEMPFAIL;
 }
 
-int dnsfile_exists(const struct dnsfile_server *srv, const char *label, const char *zones_dir,
-		   const char *include, enum dnsfile_flavor flavor, const char *domain)
+int dnsfile_exists(const struct dnsfile_server *srv, const char *label, const char *domain)
 {
-	char path[4096], why[256];
-	struct dnsfile_set set;
+	char why[256];
 	int64_t serial;
-	struct stat sb;
 	int rc;
 
 	rc = dnsfile_query_soa(srv, domain, 1000, &serial, why, sizeof(why));
@@ -389,16 +386,8 @@ int dnsfile_exists(const struct dnsfile_server *srv, const char *label, const ch
 		return 1;
 	if (rc == DADNS_ENOENT)
 		return 0;
-	/* the server does not answer: does dadns hold the zone for it? */
-	log_debug("%s: %s; looking at the files", label, why);
-	if (dnsfile_zone_path(zones_dir, domain, path, sizeof(path)) < 0 || stat(path, &sb) < 0)
-		return 0;
-	if (!include)
-		return 1;
-	dnsfile_set_init(&set);
-	rc = dnsfile_include_read(include, flavor, &set);
-	if (rc == 0)
-		rc = dnsfile_set_has(&set, domain);
-	dnsfile_set_deinit(&set);
-	return rc;
+	/* Not answering: what it serves cannot be told (the files dadns
+	 * wrote say nothing about what the server has loaded). */
+	log_debug("%s: %s: %s", label, domain, why);
+	return rc < 0 ? rc : DADNS_EIO;
 }

@@ -348,8 +348,7 @@ static int nsd_exists(void *state, const char *domain)
 {
 	struct nsd_state *st = state;
 
-	/* pattern mode: no include file, the zone file tells */
-	return dnsfile_exists(&st->srv, st->ctl.label, st->zones_dir, st->include, DNSFILE_NSD, domain);
+	return dnsfile_exists(&st->srv, st->ctl.label, domain);
 }
 
 static int nsd_verify(void *state, struct backend_zone *z)

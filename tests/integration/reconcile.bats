@@ -378,6 +378,38 @@ teardown() {
 	[ "$(job_count f2.test)" = 1 ]
 }
 
+@test "reconcile: heal leaves a backend that does not answer within seconds, exit 2, and still heals the others" {
+	start_nsd pattern
+	rc_ini
+	ini_nsd_backend nsd
+	mkdir -p "$TMP/null"
+	rc_backend nul type=null "zones_dir=$TMP/null"
+	rc_zones "$DA_HOST" $(seq_domains down 12)
+	stop_nsd
+	local t0 ms
+	t0=$(date +%s%3N)
+	reconcile
+	ms=$(($(date +%s%3N) - t0))
+	echo "# heal with NSD down: $ms ms for 12 zones" >&3
+	[ "$status" -eq 2 ]
+	# What a server that does not answer holds cannot be told: no job for
+	# it (the files dadns wrote are no answer), and the run says so.
+	[[ "$output" == *"heal: backend nsd: 5 checks failed in a row: 7 more zones left unchecked"* ]]
+	[ "$(figure unchecked)" = 12 ]
+	[ "$(sqlite3 "$DB" "select count(*) from jobs where backends = 'nsd'")" = 0 ]
+	# the null backend has none of the files: all 12 healed there
+	[ "$(figure healed)" = 12 ]
+	[ "$(sqlite3 "$DB" "select count(*) from jobs where source = 'heal' and backends = 'nul'")" = 12 ]
+	[ "$(last_run_ok)" = 0 ]
+	# bounded: five checks, not one timeout per zone
+	[ "$ms" -lt 15000 ]
+	# NSD back: nothing unchecked, the run is ok again
+	start_nsd pattern
+	reconcile
+	[ "$(figure unchecked)" = 0 ]
+	[ "$(last_run_ok)" = 1 ]
+}
+
 @test "reconcile: heal restores a zone file removed behind NSD's back and a zone's rows deleted from MySQL, with no DA push" {
 	mysql_file_setup
 	mysql_server_start a
