@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/backends/dnsfile.h"
@@ -45,6 +46,25 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+/*
+ * Give the file the precise time as its mtime. The kernel stamps a write
+ * with a coarse clock that may lag the real time by a tick (a few ms on
+ * Linux 6.1): a zone rewritten within a tick after the DNS server loaded
+ * its last version could get an mtime not after that load, and the batched
+ * reload (dnsfile_reload_all), which lets the server re-read only files
+ * newer than their last load (BIND) or whose mtime changed (NSD), would
+ * skip it until a retry.
+ */
+static int stamp_now(int fd)
+{
+	struct timespec ts[2];
+
+	if (clock_gettime(CLOCK_REALTIME, &ts[0]) < 0)
+		return -errno;
+	ts[1] = ts[0];
+	return futimens(fd, ts) < 0 ? -errno : 0;
+}
+
 static void chunk_fail(struct pending *pd, const char *label, int rc)
 {
 	dnsfile_zone_fail(pd->it->z, DADNS_ETEMPFAIL, "%s: cannot write %s: %s", label,
@@ -77,6 +97,8 @@ static void write_chunk(const char *zones_dir, const char *label, struct pending
 		rc = write_all(pd[i].fd, z->zone_text, z->zone_len);
 		if (rc == 0 && fchmod(pd[i].fd, 0644) < 0)
 			rc = -errno;
+		if (rc == 0)
+			rc = stamp_now(pd[i].fd);
 		if (rc < 0) {
 			chunk_fail(&pd[i], label, rc);
 			continue;

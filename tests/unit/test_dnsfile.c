@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/backends/dnsfile.h"
@@ -12,6 +13,13 @@
 #include "tests/unit/tap.h"
 
 static char dir[256];
+
+static int ts_cmp(const struct timespec *a, const struct timespec *b)
+{
+	if (a->tv_sec != b->tv_sec)
+		return a->tv_sec < b->tv_sec ? -1 : 1;
+	return a->tv_nsec < b->tv_nsec ? -1 : a->tv_nsec > b->tv_nsec;
+}
 
 static int file_exists(const char *path)
 {
@@ -142,6 +150,49 @@ static void test_include(void)
 	ok(back.n == 1 && dnsfile_set_has(&back, "ok.test"), "bad name skipped");
 	dnsfile_set_deinit(&back);
 	dnsfile_set_deinit(&s);
+}
+
+/* Regression: a new file gets the kernel's coarse time as its mtime, up to
+ * a tick behind the real time. A zone rewritten within that tick after the
+ * server loaded it looked unchanged to the batched reload. */
+static void test_mtime(void)
+{
+	char zones[512], path[2048], names[40][32];
+	struct backend_zone z[40];
+	struct dnsfile_item *items;
+	struct timespec before, old[40];
+	struct stat sb;
+	int i, round, later = 1, fresh = 1;
+
+	snprintf(zones, sizeof(zones), "%s/mtime", dir);
+	mkdir(zones, 0755);
+	memset(z, 0, sizeof(z));
+	for (i = 0; i < 40; i++) {
+		snprintf(names[i], sizeof(names[i]), "m%d.test", i);
+		z[i].domain = names[i];
+	}
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < 40; i++) {
+			z[i].zone_text = round ? "second" : "first";
+			z[i].zone_len = strlen(z[i].zone_text);
+		}
+		clock_gettime(CLOCK_REALTIME, &before);
+		items = dnsfile_batch_prepare(zones, "t", z, 40);
+		for (i = 0; i < 40; i++) {
+			snprintf(path, sizeof(path), "%s/%s.zone", zones, names[i]);
+			if (stat(path, &sb) < 0) {
+				later = fresh = 0;
+				continue;
+			}
+			fresh &= ts_cmp(&sb.st_mtim, &before) >= 0;
+			if (round)
+				later &= ts_cmp(&sb.st_mtim, &old[i]) > 0;
+			old[i] = sb.st_mtim;
+		}
+		dnsfile_batch_free(items, 40);
+	}
+	ok(fresh, "every zone file's mtime is at or after the time it was written");
+	ok(later, "a file rewritten at once has a newer mtime than the one it replaced");
 }
 
 static void test_batch(void)
@@ -364,6 +415,7 @@ int main(void)
 	test_set();
 	test_include();
 	test_batch();
+	test_mtime();
 	test_run();
 	test_oneline();
 	test_server();
