@@ -12,8 +12,10 @@
 #   BENCH_PUSHES=200     pushes per push->served run
 #   BENCH_N="1000 10000" zone counts for bulk convergence
 #   BENCH_CONNS=8        connections pushing in the bulk runs
-#   BENCH_LATENCY_BACKENDS="nsd nsd-local bind pdns coredns"
-#                        (nsd-local: NSD with its control channel on a unix socket)
+#   BENCH_LATENCY_BACKENDS="nsd nsd-local nsd-direct bind pdns coredns"
+#                        (nsd-local: NSD with its control channel on a unix socket,
+#                        nsd-control run per command; nsd-direct: the same socket,
+#                        spoken to by the worker itself: control_socket)
 #   BENCH_QUICK=1        RUNS=1 SECS=2 PUSHES=20 N="200 1000": checks the
 #                        scripts, figures meaningless (never written to BENCHMARKS.md)
 #   BENCH_WRITE=1        with BENCH_QUICK=1: write BENCHMARKS.md anyway, marked provisional
@@ -32,7 +34,7 @@ PUSHES=${BENCH_PUSHES:-200}
 NS=${BENCH_N:-1000 10000}
 CONNS=${BENCH_CONNS:-8}
 export SECS PUSHES BENCH_CONNS=$CONNS
-LAT_BACKENDS=${BENCH_LATENCY_BACKENDS:-nsd nsd-local bind pdns coredns}
+LAT_BACKENDS=${BENCH_LATENCY_BACKENDS:-nsd nsd-local nsd-direct bind pdns coredns}
 ALL="sqlite ceiling intake latency bulk"
 SECTIONS=${*:-$ALL}
 mkdir -p "$BENCH_BIN"
@@ -135,6 +137,12 @@ latency_run() {
 		start_nsd pattern || return 1
 		nsd_local_control || return 1
 		ini_nsd_backend nsd
+		target="dns 127.0.0.1:$NSD_PORT"
+		;;
+	nsd-direct)
+		start_nsd pattern || return 1
+		nsd_local_control || return 1
+		NSD_DIRECT=1 ini_nsd_backend nsd
 		target="dns 127.0.0.1:$NSD_PORT"
 		;;
 	bind) start_named || return 1; ini_bind_backend bind; target="dns 127.0.0.1:$BIND_PORT" ;;

@@ -80,6 +80,7 @@ static const struct key keys[] = {
 	{ SEC_BACKEND, "named_conf", T_STR, BO(named_conf), NULL, 0, 0, B_BIND },
 	{ SEC_BACKEND, "pattern", T_STR, BO(pattern), NULL, 0, 0, B_NSD },
 	{ SEC_BACKEND, "control", T_STR, BO(control), NULL, 0, 0, B_DNS },
+	{ SEC_BACKEND, "control_socket", T_STR, BO(control_socket), NULL, 0, 0, B_NSD },
 	{ SEC_BACKEND, "server", T_STR, BO(server), NULL, 0, 0, B_DNS },
 	{ SEC_BACKEND, "reload_batch_threshold", T_INT, BO(reload_batch_threshold), "32", 0, 1000000, B_DNS },
 	{ SEC_BACKEND, "host", T_STR, BO(host), NULL, 0, 0, B_MYSQL },
@@ -614,12 +615,17 @@ static int check_backend(struct parse *p, size_t i, char *err, size_t errlen)
 	if (mask & B_DNS) {
 		if (!b->zones_dir || !*b->zones_dir)
 			CHECK_FAIL(b->line, "[backend %s]: zones_dir is required for type %s", b->name, b->type);
-		if (!b->control || !*b->control)
-			CHECK_FAIL(b->line, "[backend %s]: control is required for type %s", b->name, b->type);
+		if ((!b->control || !*b->control) &&
+		    (!(mask & B_NSD) || !b->control_socket || !*b->control_socket))
+			CHECK_FAIL(b->line, "[backend %s]: control is required for type %s%s", b->name,
+				   b->type, mask & B_NSD ? " (or control_socket)" : "");
 		if (b->verify && (!b->server || !strchr(b->server, ':')))
 			CHECK_FAIL(b->line, "[backend %s]: server = HOST:PORT is required when verify = 1",
 				   b->name);
 	}
+	if ((mask & B_NSD) && b->control_socket && *b->control_socket && b->control_socket[0] != '/')
+		CHECK_FAIL(seen_line(p, SEC_BACKEND, i, "control_socket"),
+			   "[backend %s]: control_socket must be an absolute path", b->name);
 	if ((mask & B_NSD) && (!b->pattern || !*b->pattern) && (!b->nsd_conf || !*b->nsd_conf))
 		CHECK_FAIL(b->line, "[backend %s]: nsd needs pattern or nsd_conf", b->name);
 	if ((mask & B_BIND) && (!b->named_conf || !*b->named_conf))

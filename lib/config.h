@@ -9,7 +9,7 @@
 #define CONFIG_MAX_BACKOFF 16
 
 /* A [backend NAME] section. Which keys apply depends on type:
- *   nsd:   zones_dir, nsd_conf, pattern, control, server
+ *   nsd:   zones_dir, nsd_conf, pattern, control or control_socket, server
  *   bind:  zones_dir, named_conf, control, server
  *   coredns_mysql, powerdns_mysql: host, port, socket, database, username,
  *          password, tls, tls_ca, tls_cert, tls_key, tls_verify,
@@ -30,6 +30,7 @@ struct config_backend {
 	char *named_conf;     /* include file dadns owns (bind) */
 	char *pattern;        /* nsd pattern for nsd-control addzone; "" = use nsd_conf */
 	char *control;        /* e.g. "nsd-control -c /etc/nsd/nsd.conf" */
+	char *control_socket; /* nsd: its control-interface unix socket, spoken to directly */
 	char *server;         /* HOST:PORT to verify against, e.g. 127.0.0.1:53 */
 	int reload_batch_threshold; /* more changed zones: ONE reload (32; 0 never) */
 	/* null */

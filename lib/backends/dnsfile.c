@@ -336,10 +336,17 @@ void dnsfile_ctl_init(struct dnsfile_ctl *c, const char *label, const char *cont
 	strbuf_init(&c->verbs);
 }
 
+void dnsfile_ctl_use_socket(struct dnsfile_ctl *c, const char *path)
+{
+	free(c->socket_path);
+	c->socket_path = xstrdup(path);
+}
+
 void dnsfile_ctl_deinit(struct dnsfile_ctl *c)
 {
 	free(c->label);
 	free(c->control);
+	free(c->socket_path);
 	strbuf_deinit(&c->verbs);
 	memset(c, 0, sizeof(*c));
 }
@@ -384,6 +391,40 @@ const char *dnsfile_ctl_verbs(struct dnsfile_ctl *c)
 	return c->verbs.buf;
 }
 
+/* The command on NSD's control socket instead: the same messages, the
+ * socket's path where the program would be named. */
+static int ctl_socket(const struct dnsfile_ctl *c, const char *const *args, const char *in,
+		      size_t inlen, struct strbuf *out, char *msg, size_t msglen)
+{
+	struct strbuf buf;
+	char *line;
+	int rc, failed = 0;
+
+	strbuf_init(&buf);
+	rc = nsd_ctl_socket_run(c->socket_path, args, in, inlen, c->timeout_ms, &buf,
+				DNSFILE_OUT_MAX, &failed);
+	if (out) {
+		strbuf_reset(out);
+		strbuf_append(out, buf.buf, buf.len);
+	}
+	line = dnsfile_oneline(buf.buf, 400);
+	if (rc == DADNS_ETIMEDOUT)
+		snprintf(msg, msglen, "%s on %s timed out after %d s", args[0], c->socket_path,
+			 c->timeout_ms / 1000);
+	else if (rc < 0)
+		snprintf(msg, msglen, "%s on %s: %s", args[0], c->socket_path, dadns_strerror(rc));
+	else if (failed)
+		snprintf(msg, msglen, "%s on %s failed: %s", args[0], c->socket_path, line);
+	else
+		snprintf(msg, msglen, "%s", line);
+	log_debug("%s: sent %s%s%s to %s (%s): %s", c->label, args[0], args[1] ? " " : "",
+		  args[1] ? args[1] : "", c->socket_path,
+		  rc < 0 ? dadns_strerror(rc) : failed ? "failed" : "ok", line);
+	free(line);
+	strbuf_deinit(&buf);
+	return (rc == 0 && !failed) ? 0 : DADNS_ETEMPFAIL;
+}
+
 /* Run the control command with args; counts nothing, so threads may share c. */
 static int ctl_exec(const struct dnsfile_ctl *c, const char *const *args, const char *in,
 		    size_t inlen, struct strbuf *out, char *msg, size_t msglen)
@@ -394,6 +435,8 @@ static int ctl_exec(const struct dnsfile_ctl *c, const char *const *args, const 
 	char **argv;
 	int rc, status = 0;
 
+	if (c->socket_path)
+		return ctl_socket(c, args, in, inlen, out, msg, msglen);
 	while (args[nargs])
 		nargs++;
 	argv = util_argv_split(c->control, nargs, &argc);

@@ -103,6 +103,9 @@ struct dnsfile_ctl {
 	 * reload without a zone (the backend sets it from the configuration) */
 	unsigned reload_threshold;
 	int verify;           /* the backend verifies each zone after apply */
+	/* NSD's control socket: commands go there directly (nsd_ctl_socket_run)
+	 * instead of running `control`; NULL runs `control` */
+	char *socket_path;
 };
 /* label and control are copied; timeout_s <= 0 means 30 s per command.
  * dnsfile_ctl_deinit frees what c holds. batch_start zeroes the counts of
@@ -110,6 +113,9 @@ struct dnsfile_ctl {
 void dnsfile_ctl_init(struct dnsfile_ctl *c, const char *label, const char *control,
 		      int timeout_s);
 void dnsfile_ctl_deinit(struct dnsfile_ctl *c);
+/* Send the commands to NSD's control socket at path (copied) rather than
+ * running the control program. */
+void dnsfile_ctl_use_socket(struct dnsfile_ctl *c, const char *path);
 void dnsfile_ctl_batch_start(struct dnsfile_ctl *c);
 
 /* Run the control command with args (NULL-terminated) appended, stdin from
@@ -122,6 +128,17 @@ int dnsfile_ctl_run(struct dnsfile_ctl *c, const char *const *args, const char *
 /* The verbs of this batch with their counts: "addzones, reload x3". Valid
  * until the next call; owned by c. */
 const char *dnsfile_ctl_verbs(struct dnsfile_ctl *c);
+
+/* One NSD control command (args: verb, then its arguments; NULL-terminated)
+ * on NSD's unix control socket at path, as nsd-control would send it, with
+ * `in` (inlen octets) as the lines of addzones/delzones. NSD's answer goes
+ * to out (may be NULL; at most max octets kept). *failed is 1 when the
+ * answer starts with "error" (nsd-control's exit status 1). Returns 0 when
+ * NSD answered, DADNS_ETIMEDOUT after timeout_ms, a negative errno
+ * (connect: NSD not running, permissions) or DADNS_EIO (closed without an
+ * answer) otherwise. */
+int nsd_ctl_socket_run(const char *path, const char *const *args, const char *in, size_t inlen,
+		       int timeout_ms, struct strbuf *out, size_t max, int *failed);
 
 /* One command of dnsfile_ctl_run_many: `control verb zone`. */
 struct dnsfile_call {

@@ -100,6 +100,8 @@ static int nsd_open(const struct config_backend *cfg, void **state, char *err, s
 	dnsfile_ctl_init(&st->ctl, label,
 			 cfg->control && *cfg->control ? cfg->control : "nsd-control", cfg->timeout);
 	free(label);
+	if (cfg->control_socket && *cfg->control_socket)
+		dnsfile_ctl_use_socket(&st->ctl, cfg->control_socket);
 	st->ctl.reload_threshold = (unsigned)cfg->reload_batch_threshold;
 	st->ctl.verify = cfg->verify;
 	*state = st;

@@ -169,7 +169,9 @@ ini_worker() {
 }
 
 # ini_nsd_backend [NAME]: a [backend NAME] (default nsd) for the NSD started
-# by start_nsd, in its mode (pattern dadns, or the include file).
+# by start_nsd, in its mode (pattern dadns, or the include file). With
+# NSD_DIRECT=1 the worker speaks to NSD's control socket itself
+# (control_socket, no control key: nsd-control is never run).
 ini_nsd_backend() {
 	local name=${1:-nsd}
 	{
@@ -182,7 +184,11 @@ ini_nsd_backend() {
 		else
 			echo "pattern = dadns"
 		fi
-		echo "control = $NSD_CONTROL"
+		if [ "${NSD_DIRECT:-0}" = 1 ]; then
+			echo "control_socket = $NSD_DIR/nsd.ctl"
+		else
+			echo "control = $NSD_CONTROL"
+		fi
 		echo "server = 127.0.0.1:$NSD_PORT"
 		echo "timeout = 10"
 	} >>"$INI"

@@ -122,6 +122,26 @@ int main(void)
 	refused("[backend x]\ntype = nsd\nzones_dir = /z\nnsd_conf = /c\ncontrol = nsd-control\n",
 		"server = HOST:PORT is required", "nsd verify without server");
 	refused("[backend x]\ntype = coredns_mysql\nhost = h\n", "database is required", "mysql without db");
+	refused("[backend x]\ntype = nsd\nzones_dir = /z\npattern = p\nserver = 127.0.0.1:53\n",
+		"control is required for type nsd (or control_socket)", "nsd without control or control_socket");
+	refused("[backend x]\ntype = nsd\nzones_dir = /z\npattern = p\nserver = 127.0.0.1:53\n"
+		"control_socket = run/nsd.ctl\n", ":6: [backend x]: control_socket must be an absolute path",
+		"a relative control_socket");
+	refused("[backend x]\ntype = bind\nzones_dir = /z\nnamed_conf = /c\nserver = 127.0.0.1:53\n"
+		"control_socket = /run/nsd.ctl\n", ":6: [backend x]: key 'control_socket' does not apply to type bind",
+		"control_socket is NSD's alone");
+	{
+		struct config c2;
+		char e2[1024] = "";
+
+		ok(load("[backend x]\ntype = nsd\nzones_dir = /z\npattern = p\nserver = 127.0.0.1:53\n"
+			"control_socket = /run/nsd/nsd.ctl\n", &c2, e2, sizeof(e2)) == 0,
+		   "nsd with control_socket and no control: loads (%s)", e2);
+		if (e2[0] == '\0') {
+			is_str(c2.backends[0].control_socket, "/run/nsd/nsd.ctl", "control_socket read");
+			config_deinit(&c2);
+		}
+	}
 	refused("[directadmin d]\nurl = ftp://x\nusername = a\npassword = b\n", "url must be http",
 		"bad DA url");
 	refused("[peer_sync]\nenabled = 1\n", ":2: [peer_sync] enabled needs auth_username", "peer sync without creds");
