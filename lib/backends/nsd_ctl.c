@@ -63,9 +63,13 @@ int nsd_ctl_socket_run(const char *path, const char *const *args, const char *in
 	struct strbuf req;
 	size_t sent = 0, got = 0, i;
 	char buf[8192], head[8];
-	int fd, rc = 0;
+	int fd, rc = 0, cut = 0;
 
 	*failed = 0;
+	/* one command line: an argument with a line break would be a second */
+	for (i = 0; args[i]; i++)
+		if (strpbrk(args[i], "\r\n"))
+			return DADNS_EINVAL;
 	fd = connect_unix(path, deadline);
 	if (fd < 0)
 		return fd;
@@ -105,6 +109,7 @@ int nsd_ctl_socket_run(const char *path, const char *const *args, const char *in
 				sent += (size_t)r;
 			else if (r < 0 && errno != EAGAIN && errno != EINTR) {
 				/* NSD may close early (a bad command): its answer says why */
+				cut = 1;
 				sent = req.len;
 			}
 		}
@@ -126,12 +131,13 @@ int nsd_ctl_socket_run(const char *path, const char *const *args, const char *in
 			strbuf_append(out, buf, (size_t)r < max - out->len ? (size_t)r : max - out->len);
 	}
 	close(fd);
-	if (rc == 0 && sent < req.len)
-		rc = DADNS_EIO;  /* closed before it took the whole command */
 	strbuf_deinit(&req);
 	if (rc == 0 && got == 0)
 		rc = DADNS_EIO;  /* NSD always answers something ("ok") */
 	if (rc == 0)
 		*failed = strncmp(head, "error", 5) == 0;
+	/* closed before it took the whole command, without saying why */
+	if (rc == 0 && cut && !*failed)
+		rc = DADNS_EIO;
 	return rc;
 }

@@ -18,6 +18,7 @@ enum mode {
 	ANSWER_ERROR,   /* "error zone x.test not found" */
 	CLOSE_SILENT,   /* read the command line, close without a word */
 	HANG,           /* read, never answer */
+	OK_EARLY,       /* read the command line, answer "ok", close before the lines */
 };
 
 struct fake {
@@ -70,6 +71,10 @@ static void *fake_main(void *arg)
 		goto out;
 	if (f->mode == HANG) {
 		sleep(3);
+		goto out;
+	}
+	if (f->mode == OK_EARLY) {
+		write_all(fd, "ok\n", 3);
 		goto out;
 	}
 	if (f->mode == ANSWER_ERROR) {
@@ -171,6 +176,16 @@ int main(void)
 	   "a last line without newline still ends before the marker");
 	fake_stop(&f);
 
+	/* NSD gone before it took every line, yet "ok" came first: not a success */
+	strbuf_reset(&in);
+	for (i = 0; i < 40000; i++)
+		strbuf_printf(&in, "zone%d.test dadns\n", i);
+	fake_start(&f, dir, OK_EARLY);
+	rc = nsd_ctl_socket_run(f.path, add, in.buf, in.len, 5000, NULL, 0, &failed);
+	fake_stop(&f);
+	ok(rc < 0 && rc != DADNS_ETIMEDOUT, "closed before all %zu octets were taken: an error (%s)",
+	   in.len, dadns_strerror(rc));
+
 	fake_start(&f, dir, ANSWER_ERROR);
 	strbuf_reset(&out);
 	rc = nsd_ctl_socket_run(f.path, reload, NULL, 0, 5000, &out, 1 << 20, &failed);
@@ -189,6 +204,13 @@ int main(void)
 	is_int(rc, DADNS_ETIMEDOUT, "no answer: timed out");
 	ok(util_mono_ms() - t0 < 2000, "after the timeout, not the server's pace");
 	fake_stop(&f);
+
+	{
+		const char *inject[] = { "reload", "a.test\nNSDCT1 stop", NULL };
+
+		rc = nsd_ctl_socket_run("/nonexistent.ctl", inject, NULL, 0, 500, NULL, 0, &failed);
+		is_int(rc, DADNS_EINVAL, "an argument with a line break is refused before connecting");
+	}
 
 	snprintf(missing, sizeof(missing), "%s/none.ctl", dir);
 	rc = nsd_ctl_socket_run(missing, reload, NULL, 0, 500, NULL, 0, &failed);
