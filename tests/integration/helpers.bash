@@ -60,7 +60,7 @@ sanitizer_check() {
 free_port() {
 	local p i
 	for ((i = 0; i < 100; i++)); do
-		p=$(shuf -i 20000-60999 -n 1)
+		p=$(shuf -i 20000-32767 -n 1)
 		if [ -z "$(ss -Htuan "( sport = :$p )" 2>/dev/null)" ]; then
 			echo "$p"
 			return 0
