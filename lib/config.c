@@ -138,6 +138,20 @@ static int set_value(struct config *cfg, char *base, const struct key *k, const 
 		return 0;
 	case T_BACKOFF:
 		return parse_backoff(v, cfg, why, whylen);
+	case T_ACK:
+	case T_DNSSEC:
+	case T_CATGROUP: {
+		static const char *const words[][2] = { [T_ACK - T_ACK] = { "committed", "served" },
+							[T_DNSSEC - T_ACK] = { "passthrough", "sign" },
+							[T_CATGROUP - T_ACK] = { "none", "da_server" } };
+		const char *const *w = words[k->type - T_ACK];
+		if (strcmp(v, w[0]) && strcmp(v, w[1])) {
+			snprintf(why, whylen, "%s must be %s or %s, not '%s'", k->name, w[0], w[1], v);
+			return -1;
+		}
+		*(int *)f = !strcmp(v, w[1]);
+		return 0;
+	}
 	}
 	return -1;
 }
@@ -175,6 +189,14 @@ static int named_array(struct config *cfg, enum sec sec, struct named_array *a)
 	case SEC_PEER:
 		*a = (struct named_array){ (void **)&cfg->peers, &cfg->n_peers, sizeof(*cfg->peers), PO(name),
 					   PO(line) };
+		return 1;
+	case SEC_TSIG:
+		*a = (struct named_array){ (void **)&cfg->tsigs, &cfg->n_tsigs, sizeof(*cfg->tsigs), TO(name),
+					   TO(line) };
+		return 1;
+	case SEC_SECONDARY:
+		*a = (struct named_array){ (void **)&cfg->secondary, &cfg->n_secondary, sizeof(*cfg->secondary),
+					   SO(name), SO(line) };
 		return 1;
 	default:
 		return 0;
@@ -447,6 +469,8 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	apply_defaults(cfg, SEC_WORKER, (char *)cfg);
 	apply_defaults(cfg, SEC_RECONCILE, (char *)cfg);
 	apply_defaults(cfg, SEC_PEER_SYNC, (char *)cfg);
+	apply_defaults(cfg, SEC_CATALOG, (char *)cfg);
+	apply_defaults(cfg, SEC_SECONDARIES, (char *)cfg);
 	cfg->path = xstrdup(path ? path : CONFIG_DEFAULT_PATH);
 	p.cfg = cfg;
 	p.file = cfg->path;
@@ -507,8 +531,9 @@ static void free_fields(enum sec sec, char *base)
 
 void config_deinit(struct config *cfg)
 {
-	static const enum sec fixed[] = { SEC_APP, SEC_WORKER, SEC_RECONCILE, SEC_PEER_SYNC };
-	static const enum sec named[] = { SEC_BACKEND, SEC_DA, SEC_PEER };
+	static const enum sec fixed[] = { SEC_APP, SEC_WORKER, SEC_RECONCILE, SEC_PEER_SYNC, SEC_CATALOG,
+					  SEC_SECONDARIES };
+	static const enum sec named[] = { SEC_BACKEND, SEC_DA, SEC_PEER, SEC_TSIG, SEC_SECONDARY };
 	struct named_array a = { 0 };
 	size_t i, j;
 
@@ -536,5 +561,15 @@ const struct config_backend *config_backend_find(const struct config *cfg, const
 	for (i = 0; i < cfg->n_backends; i++)
 		if (!strcmp(cfg->backends[i].name, name))
 			return &cfg->backends[i];
+	return NULL;
+}
+
+const struct config_tsig *config_tsig_find(const struct config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < cfg->n_tsigs; i++)
+		if (!strcmp(cfg->tsigs[i].name, name))
+			return &cfg->tsigs[i];
 	return NULL;
 }

@@ -16,8 +16,11 @@
  *          connect_timeout, read_timeout, write_timeout
  *   null:  zones_dir (optional: record applied zones as files there),
  *          delay_ms (sleep this long per batch; for tests of a slow backend)
+ *   knot:  zones_dir, control_socket, template, server, dnssec
  * Every type: type, enabled, timeout (seconds for control commands and
- * verification queries), verify (1/0). */
+ * verification queries), verify (1/0).
+ * Serving DNS (nsd, bind, knot): catalog (serve the catalog zone, default 1);
+ * nsd and bind as primaries: notify, allow_transfer, tsig_key. */
 struct config_backend {
 	char *name;
 	char *type;
@@ -33,6 +36,13 @@ struct config_backend {
 	char *control_socket; /* nsd: its control-interface unix socket, spoken to directly */
 	char *server;         /* HOST:PORT to verify against, e.g. 127.0.0.1:53 */
 	int reload_batch_threshold; /* more changed zones: ONE reload (32; 0 never) */
+	int catalog;          /* serve [catalog] zone too (default 1) */
+	char *notify;         /* "ADDR[@PORT] ..." secondaries to NOTIFY */
+	char *allow_transfer; /* "CIDR ..." who may AXFR/IXFR */
+	char *tsig_key;       /* NAME of a [tsig NAME]: transfers and NOTIFY signed */
+	/* knot */
+	char *template;       /* Knot template new zones are added under */
+	int dnssec_sign;      /* dnssec = passthrough (0) | sign (1) */
 	/* null */
 	int delay_ms;         /* default 0 */
 	/* mysql */
@@ -75,6 +85,21 @@ struct config_peer {
 	int env;              /* 1: made from DADNS_PEER_SYNC_PEER_* (lib/peer_env.h) */
 };
 
+/* A [tsig NAME] section: a TSIG key for zone transfers. */
+struct config_tsig {
+	char *name;
+	char *algorithm;      /* hmac-sha256 (default), hmac-sha512, ... */
+	char *secret;         /* base64 */
+	int line;
+};
+
+/* A [secondary NAME] section: a secondary name server that is watched. */
+struct config_secondary {
+	char *name;
+	char *server;         /* HOST[:PORT], port 53 by default */
+	int line;
+};
+
 struct config {
 	char *path;                       /* the file that was read */
 	struct {
@@ -91,6 +116,8 @@ struct config {
 		char *operator_username;  /* /status, /metrics: own credentials (else DA's) */
 		char *operator_password;
 		char *operator_allow;     /* /status, /metrics: addresses/CIDRs let in without credentials */
+		int ack_served;           /* ack = committed (0) | served (1) */
+		int ack_timeout_ms;       /* ack = served: answer after this at the latest (3000) */
 	} app;
 	struct {
 		int batch_max;            /* default 500 */
@@ -121,6 +148,17 @@ struct config {
 	} peer_sync;
 	struct config_peer *peers;
 	size_t n_peers;
+	struct {
+		char *zone;               /* RFC 9432 catalog zone name; NULL/"" = off */
+		int group_da_server;      /* group = none (0) | da_server (1) */
+	} catalog;
+	struct config_tsig *tsigs;
+	size_t n_tsigs;
+	struct {
+		int max_lag_seconds;      /* [secondary] max_lag_seconds: behind longer = degraded (300) */
+	} secondaries;
+	struct config_secondary *secondary;
+	size_t n_secondary;
 };
 
 /* Read path (CONFIG_DEFAULT_PATH when NULL), then apply DADNS_<SECTION>_<KEY>
@@ -131,6 +169,9 @@ struct config {
  * Warnings (e.g. a password file readable by others) are logged. */
 int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
 void config_deinit(struct config *cfg);
+
+/* The [tsig NAME] section, or NULL. */
+const struct config_tsig *config_tsig_find(const struct config *cfg, const char *name);
 
 /* The [backend NAME] section, or NULL. */
 const struct config_backend *config_backend_find(const struct config *cfg, const char *name);

@@ -8,6 +8,7 @@
 #include "lib/acl.h"
 #include "lib/backends/backend.h"
 #include "lib/config_int.h"
+#include "lib/domain.h"
 #include "lib/util.h"
 
 int config_seen_line(const struct parse *p, enum sec sec, size_t idx, const char *name)
@@ -38,7 +39,7 @@ static int check_backend(struct parse *p, size_t i, char *err, size_t errlen)
 		CHECK_FAIL(b->line, "[backend %s] has no type", b->name);
 	if (!backend_find(b->type))
 		CHECK_FAIL(config_seen_line(p, SEC_BACKEND, i, "type"),
-			   "[backend %s]: unknown type '%s' (nsd, bind, coredns_mysql, powerdns_mysql, null)",
+			   "[backend %s]: unknown type '%s' (nsd, bind, knot, coredns_mysql, powerdns_mysql, null)",
 			   b->name, b->type);
 	for (s = 0; s < p->n_seen; s++) {
 		const struct seen *sn = &p->seen[s];
@@ -63,6 +64,16 @@ static int check_backend(struct parse *p, size_t i, char *err, size_t errlen)
 			   "[backend %s]: control_socket must be an absolute path", b->name);
 	if ((mask & B_NSD) && (!b->pattern || !*b->pattern) && (!b->nsd_conf || !*b->nsd_conf))
 		CHECK_FAIL(b->line, "[backend %s]: nsd needs pattern or nsd_conf", b->name);
+	if (b->tsig_key && *b->tsig_key && !config_tsig_find(p->cfg, b->tsig_key))
+		CHECK_FAIL(config_seen_line(p, SEC_BACKEND, i, "tsig_key"),
+			   "[backend %s]: tsig_key %s names no [tsig %s] section", b->name, b->tsig_key,
+			   b->tsig_key);
+	if ((mask & B_KNOT) && (!b->zones_dir || !*b->zones_dir || !b->control_socket ||
+				b->control_socket[0] != '/'))
+		CHECK_FAIL(b->line, "[backend %s]: knot needs zones_dir and control_socket (an absolute path)",
+			   b->name);
+	if ((mask & B_KNOT) && b->verify && (!b->server || !strchr(b->server, ':')))
+		CHECK_FAIL(b->line, "[backend %s]: server = HOST:PORT is required when verify = 1", b->name);
 	if ((mask & B_BIND) && (!b->named_conf || !*b->named_conf))
 		CHECK_FAIL(b->line, "[backend %s]: named_conf is required for type bind", b->name);
 	if (mask & B_MYSQL) {
@@ -94,6 +105,39 @@ static char *url_host(const char *url)
 	}
 	e = h + strcspn(h, ":/?#");
 	return xstrndup(h, (size_t)(e - h));
+}
+
+/* [catalog], [tsig NAME], [secondary NAME]. */
+static int check_fleet(struct parse *p, char *err, size_t errlen)
+{
+	static const char *const algs[] = { "hmac-md5", "hmac-sha1", "hmac-sha224", "hmac-sha256",
+					    "hmac-sha384", "hmac-sha512" };
+	struct config *cfg = p->cfg;
+	char name[DOMAIN_MAX + 1];
+	size_t i, j;
+
+	if (cfg->catalog.zone && *cfg->catalog.zone &&
+	    domain_normalize(cfg->catalog.zone, strlen(cfg->catalog.zone), name) < 0)
+		CHECK_FAIL(config_seen_line(p, SEC_CATALOG, 0, "zone"),
+			   "[catalog] zone '%s' is not a valid domain name", cfg->catalog.zone);
+	for (i = 0; i < cfg->n_tsigs; i++) {
+		struct config_tsig *t = &cfg->tsigs[i];
+		for (j = 0; j < ARRAY_SIZE(algs) && strcasecmp(t->algorithm, algs[j]); j++)
+			;
+		if (j == ARRAY_SIZE(algs))
+			CHECK_FAIL(config_seen_line(p, SEC_TSIG, i, "algorithm"),
+				   "[tsig %s]: algorithm must be one of hmac-md5, hmac-sha1, hmac-sha224, "
+				   "hmac-sha256, hmac-sha384, hmac-sha512", t->name);
+		if (!t->secret || !*t->secret || strspn(t->secret, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+							"qrstuvwxyz0123456789+/=") != strlen(t->secret))
+			CHECK_FAIL(t->line, "[tsig %s]: secret (base64) is required", t->name);
+	}
+	for (i = 0; i < cfg->n_secondary; i++) {
+		struct config_secondary *s = &cfg->secondary[i];
+		if (!s->server || !*s->server || strpbrk(s->server, " \t/"))
+			CHECK_FAIL(s->line, "[secondary %s]: server = HOST[:PORT] is required", s->name);
+	}
+	return 0;
 }
 
 int config_check_all(struct parse *p, char *err, size_t errlen)
@@ -135,6 +179,8 @@ int config_check_all(struct parse *p, char *err, size_t errlen)
 	    !check_url(cfg->peer_sync.advertise_url))
 		CHECK_FAIL(config_seen_line(p, SEC_PEER_SYNC, 0, "advertise_url"),
 			   "[peer_sync] advertise_url must be http:// or https://");
+	if (check_fleet(p, err, errlen) < 0)
+		return -1;
 	if (acl_check(cfg->app.operator_allow, aclerr, sizeof(aclerr)) < 0)
 		CHECK_FAIL(config_seen_line(p, SEC_APP, 0, "operator_allow"), "[app] operator_allow: %s", aclerr);
 	if (!(cfg->app.operator_username && *cfg->app.operator_username) !=

@@ -8,9 +8,10 @@
 
 #include "lib/config.h"
 
-enum sec { SEC_APP, SEC_WORKER, SEC_BACKEND, SEC_RECONCILE, SEC_DA, SEC_PEER_SYNC, SEC_PEER };
+enum sec { SEC_APP, SEC_WORKER, SEC_BACKEND, SEC_RECONCILE, SEC_DA, SEC_PEER_SYNC, SEC_PEER,
+	   SEC_CATALOG, SEC_TSIG, SEC_SECONDARIES, SEC_SECONDARY };
 enum ktype { T_STR, T_SECRET, T_INT, T_LONG, T_BOOL, T_DOUBLE, T_LOGLEVEL, T_DURABILITY,
-	     T_BACKOFF };
+	     T_BACKOFF, T_ACK, T_DNSSEC, T_CATGROUP };
 
 /* Backend keys apply to some types only. */
 #define B_DNS   0x1  /* nsd, bind */
@@ -18,7 +19,8 @@ enum ktype { T_STR, T_SECRET, T_INT, T_LONG, T_BOOL, T_DOUBLE, T_LOGLEVEL, T_DUR
 #define B_BIND  0x4
 #define B_MYSQL 0x8
 #define B_NULL  0x10
-#define B_ALL   0x1f
+#define B_KNOT  0x20
+#define B_ALL   0x3f
 
 struct key {
 	enum sec sec;
@@ -34,6 +36,8 @@ struct key {
 #define BO(f) offsetof(struct config_backend, f)
 #define DO(f) offsetof(struct config_directadmin, f)
 #define PO(f) offsetof(struct config_peer, f)
+#define TO(f) offsetof(struct config_tsig, f)
+#define SO(f) offsetof(struct config_secondary, f)
 
 struct config_section {
 	const char *word;      /* "app", or "backend" for "[backend NAME]" */

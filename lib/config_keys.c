@@ -19,6 +19,8 @@ const struct key config_keys[] = {
 	{ SEC_APP, "operator_username", T_STR, CO(app.operator_username), NULL, 0, 0, 0 },
 	{ SEC_APP, "operator_password", T_SECRET, CO(app.operator_password), NULL, 0, 0, 0 },
 	{ SEC_APP, "operator_allow", T_STR, CO(app.operator_allow), NULL, 0, 0, 0 },
+	{ SEC_APP, "ack", T_ACK, CO(app.ack_served), "committed", 0, 0, 0 },
+	{ SEC_APP, "ack_timeout_ms", T_INT, CO(app.ack_timeout_ms), "3000", 1, 600000, 0 },
 
 	{ SEC_WORKER, "batch_max", T_INT, CO(worker.batch_max), "500", 1, 100000, 0 },
 	{ SEC_WORKER, "retry_backoff", T_BACKOFF, CO(worker.retry_backoff), "30,120,300,900,1800", 0, 0, 0 },
@@ -31,15 +33,21 @@ const struct key config_keys[] = {
 	{ SEC_BACKEND, "enabled", T_BOOL, BO(enabled), "1", 0, 0, B_ALL },
 	{ SEC_BACKEND, "timeout", T_INT, BO(timeout), "30", 1, 3600, B_ALL },
 	{ SEC_BACKEND, "verify", T_BOOL, BO(verify), "1", 0, 0, B_ALL },
-	{ SEC_BACKEND, "zones_dir", T_STR, BO(zones_dir), NULL, 0, 0, B_DNS | B_NULL },
+	{ SEC_BACKEND, "zones_dir", T_STR, BO(zones_dir), NULL, 0, 0, B_DNS | B_NULL | B_KNOT },
 	{ SEC_BACKEND, "delay_ms", T_INT, BO(delay_ms), "0", 0, 600000, B_NULL },
 	{ SEC_BACKEND, "nsd_conf", T_STR, BO(nsd_conf), NULL, 0, 0, B_NSD },
 	{ SEC_BACKEND, "named_conf", T_STR, BO(named_conf), NULL, 0, 0, B_BIND },
 	{ SEC_BACKEND, "pattern", T_STR, BO(pattern), NULL, 0, 0, B_NSD },
 	{ SEC_BACKEND, "control", T_STR, BO(control), NULL, 0, 0, B_DNS },
-	{ SEC_BACKEND, "control_socket", T_STR, BO(control_socket), NULL, 0, 0, B_NSD },
-	{ SEC_BACKEND, "server", T_STR, BO(server), NULL, 0, 0, B_DNS },
+	{ SEC_BACKEND, "control_socket", T_STR, BO(control_socket), NULL, 0, 0, B_NSD | B_KNOT },
+	{ SEC_BACKEND, "server", T_STR, BO(server), NULL, 0, 0, B_DNS | B_KNOT },
 	{ SEC_BACKEND, "reload_batch_threshold", T_INT, BO(reload_batch_threshold), "32", 0, 1000000, B_DNS },
+	{ SEC_BACKEND, "catalog", T_BOOL, BO(catalog), "1", 0, 0, B_DNS | B_KNOT },
+	{ SEC_BACKEND, "notify", T_STR, BO(notify), NULL, 0, 0, B_DNS },
+	{ SEC_BACKEND, "allow_transfer", T_STR, BO(allow_transfer), NULL, 0, 0, B_DNS },
+	{ SEC_BACKEND, "tsig_key", T_STR, BO(tsig_key), NULL, 0, 0, B_DNS },
+	{ SEC_BACKEND, "template", T_STR, BO(template), NULL, 0, 0, B_KNOT },
+	{ SEC_BACKEND, "dnssec", T_DNSSEC, BO(dnssec_sign), "passthrough", 0, 0, B_KNOT },
 	{ SEC_BACKEND, "host", T_STR, BO(host), NULL, 0, 0, B_MYSQL },
 	{ SEC_BACKEND, "port", T_INT, BO(port), "3306", 1, 65535, B_MYSQL },
 	{ SEC_BACKEND, "socket", T_STR, BO(socket), NULL, 0, 0, B_MYSQL },
@@ -79,13 +87,26 @@ const struct key config_keys[] = {
 	{ SEC_PEER, "password", T_SECRET, PO(password), NULL, 0, 0, 0 },
 	{ SEC_PEER, "verify_ssl", T_BOOL, PO(verify_ssl), "1", 0, 0, 0 },
 	{ SEC_PEER, "ca_file", T_STR, PO(ca_file), NULL, 0, 0, 0 },
+
+	{ SEC_CATALOG, "zone", T_STR, CO(catalog.zone), NULL, 0, 0, 0 },
+	{ SEC_CATALOG, "group", T_CATGROUP, CO(catalog.group_da_server), "none", 0, 0, 0 },
+
+	{ SEC_TSIG, "algorithm", T_STR, TO(algorithm), "hmac-sha256", 0, 0, 0 },
+	{ SEC_TSIG, "secret", T_SECRET, TO(secret), NULL, 0, 0, 0 },
+
+	{ SEC_SECONDARIES, "max_lag_seconds", T_INT, CO(secondaries.max_lag_seconds), "300", 1, 604800, 0 },
+
+	{ SEC_SECONDARY, "server", T_STR, SO(server), NULL, 0, 0, 0 },
 };
 
 const struct config_section config_sections[] = {
 	{ "app", SEC_APP, 0 },           { "worker", SEC_WORKER, 0 },
 	{ "reconcile", SEC_RECONCILE, 0 }, { "peer_sync", SEC_PEER_SYNC, 0 },
 	{ "backend", SEC_BACKEND, 1 },   { "directadmin", SEC_DA, 1 },
-	{ "peer", SEC_PEER, 1 },
+	{ "peer", SEC_PEER, 1 },         { "catalog", SEC_CATALOG, 0 },
+	{ "tsig", SEC_TSIG, 1 },
+	/* [secondary] (settings for all) must come before [secondary NAME]. */
+	{ "secondary", SEC_SECONDARIES, 0 }, { "secondary", SEC_SECONDARY, 1 },
 };
 
 const size_t config_n_keys = sizeof(config_keys) / sizeof(config_keys[0]);
@@ -103,5 +124,7 @@ unsigned config_backend_type_mask(const char *type)
 		return B_MYSQL;
 	if (!strcmp(type, "null"))
 		return B_NULL;
+	if (!strcmp(type, "knot"))
+		return B_KNOT;
 	return 0;
 }
