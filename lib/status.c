@@ -382,8 +382,7 @@ static int collect_run(struct store *st, struct status *s, const char *program, 
 	return rc;
 }
 
-static void add_reason(struct status *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add_reason(struct status *s, const char *fmt, ...)
+void status_add_reason(struct status *s, const char *fmt, ...)
 {
 	va_list ap;
 	char buf[512];
@@ -400,31 +399,32 @@ static void judge(struct status *s)
 	size_t i;
 
 	if (s->jobs[STATUS_JOB_DEAD] > 0)
-		add_reason(s, "%lld dead job%s", s->jobs[STATUS_JOB_DEAD],
+		status_add_reason(s, "%lld dead job%s", s->jobs[STATUS_JOB_DEAD],
 			   s->jobs[STATUS_JOB_DEAD] == 1 ? "" : "s");
 	for (i = 0; i < s->n_backends; i++) {
 		const struct status_backend *b = &s->backends[i];
 
 		if (b->enabled && b->failing > 0)
-			add_reason(s, "backend %s: %lld failing zone%s", b->name, b->failing,
+			status_add_reason(s, "backend %s: %lld failing zone%s", b->name, b->failing,
 				   b->failing == 1 ? "" : "s");
 		if (b->enabled && b->oldest_job_s > STATUS_LAG_DEGRADED_S)
-			add_reason(s, "backend %s: oldest job waiting for %lld s", b->name, b->oldest_job_s);
+			status_add_reason(s, "backend %s: oldest job waiting for %lld s", b->name, b->oldest_job_s);
 	}
 	/* A DA server that could not be polled, orphans the mass-delete guard
 	 * kept, a backend heal could not check: someone must look
 	 * (dadns-reconcile exited 2). */
 	if (s->reconcile.present && s->reconcile.finished_at > 0 && s->reconcile.ok == 0)
-		add_reason(s, "the last reconcile run failed (a DirectAdmin server unreachable, "
+		status_add_reason(s, "the last reconcile run failed (a DirectAdmin server unreachable, "
 			      "orphans held by the mass-delete guard, or a backend not answering: "
 			      "see its summary)");
 	for (i = 0; i < s->n_peers; i++)
 		if (s->peers[i].degraded)
-			add_reason(s, "peer %s: degraded after %lld failed passes%s%s", s->peers[i].name,
+			status_add_reason(s, "peer %s: degraded after %lld failed passes%s%s", s->peers[i].name,
 				   s->peers[i].failures, s->peers[i].last_error ? ": " : "",
 				   s->peers[i].last_error ? s->peers[i].last_error : "");
 	if (s->worker == 0)
-		add_reason(s, "the worker is not running: nothing is applied");
+		status_add_reason(s, "the worker is not running: nothing is applied");
+	status_judge_secondaries(s);
 	s->overall = s->n_reasons ? STATUS_DEGRADED : STATUS_OK;
 }
 
@@ -442,7 +442,8 @@ static int collect(struct store *st, const struct config *cfg, struct status *s)
 			return rc;
 	if ((rc = collect_run(st, s, "reconcile", &s->reconcile)) < 0 ||
 	    (rc = collect_run(st, s, "peersync", &s->peersync)) < 0 ||
-	    (rc = collect_peers(st, s)) < 0 || (rc = collect_counters(st, s)) < 0)
+	    (rc = collect_peers(st, s)) < 0 || (rc = collect_counters(st, s)) < 0 ||
+	    (rc = status_collect_secondaries(st, cfg, s)) < 0)
 		return rc;
 	for (i = 0; i < s->n_backends; i++)
 		if ((rc = collect_latency(st, s, &s->latency[i])) < 0)
@@ -528,6 +529,7 @@ void status_deinit(struct status *s)
 		free(s->counters[i].k2);
 	}
 	free(s->counters);
+	status_secondaries_deinit(s);
 	run_deinit(&s->reconcile);
 	run_deinit(&s->peersync);
 	memset(s, 0, sizeof(*s));
@@ -638,6 +640,7 @@ json_t *status_json(const struct status *s)
 	for (i = 0; i < s->n_peers; i++)
 		json_array_append_new(peers, peer_json(&s->peers[i]));
 	json_object_set_new(j, "peers", peers);
+	json_object_set_new(j, "secondaries", status_secondaries_json(s));
 	return j;
 }
 

@@ -1,0 +1,158 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: BSD-3-Clause
+# secondaries.bats -- [secondary NAME] watched: an NSD primary fed through
+# nginx, dadns-intake and dadns-worker; real BIND and Knot secondaries told
+# each zone by hand, transferring from the NSD; dadns-reconcile and
+# dadnsctl secondaries check ask them, /status, dadnsctl status and
+# /metrics show what they found.
+
+load helpers
+load dns_helpers
+load ops_helpers
+load secondaries_helpers
+
+setup() {
+	dadns_setup
+}
+
+teardown() {
+	dadns_teardown
+}
+
+# sec_ini NAME...: the NSD backend and one [secondary NAME] each, lag 3 s.
+sec_ini() {
+	local n
+	ini_nsd_backend nsd
+	{
+		echo "[secondary]"
+		echo "max_lag_seconds = 3"
+		for n in "$@"; do
+			echo "[secondary $n]"
+			echo "server = 127.0.0.1:${SEC_PORT[$n]}"
+		done
+	} >>"$INI"
+}
+
+# push_serial SERIAL DOMAIN...: push each DOMAIN at SERIAL through nginx.
+push_serial() {
+	local s=$1 d
+	shift
+	for d in "$@"; do
+		make_zone "$d" "$s" "$TMP/$d.db"
+		push_zone "$d" "$TMP/$d.db" || return 1
+		[ "$(answer error)" = 0 ] || { echo "push $d: $HTTP_BODY" >&2; return 1; }
+	done
+}
+
+# counts NAME: "in_sync behind missing extra" of NAME in $SEC_JSON.
+counts() {
+	echo "$(sec_field "$1" in_sync) $(sec_field "$1" behind) $(sec_field "$1" missing) $(sec_field "$1" extra)"
+}
+
+no_open_jobs() { [ "$(sqlite3 "$DB" "select count(*) from jobs where state in ('queued', 'running')")" = 0 ]; }
+
+reasons_have() { dadnsctl --json status | jq -r '.reasons[]' | grep -q -- "$1"; }
+
+@test "secondaries: in sync, unreachable, behind after a restart, caught up with no push; extra, missing; degraded past max_lag_seconds" {
+	sec_port ns2 >/dev/null
+	NSD_PATTERN_EXTRA=$(sec_notify_lines ns2)
+	start_nsd pattern
+	sec_ini ns2
+	start_stack
+	start_worker
+	push_serial 2024010101 a1.test a2.test a3.test
+	wait_until 30 all_served "$NSD_PORT" 2024010101 a1.test a2.test a3.test
+	start_bind_secondary ns2 a1.test a2.test a3.test
+	wait_until 60 sec_serves ns2 a1.test 2024010101
+	wait_until 60 sec_serves ns2 a2.test 2024010101
+	wait_until 60 sec_serves ns2 a3.test 2024010101
+
+	# all in sync: the reconcile run stores it (no [directadmin] here)
+	run "$DADNS_BUILD/dadns-reconcile" -c "$INI"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"secondaries: ns2 (127.0.0.1:${SEC_PORT[ns2]}): in_sync: in_sync=3 behind=0 missing=0 extra=0"* ]]
+	[ "$(status_sec ns2 state)" = in_sync ]
+	[ "$(status_sec ns2 in_sync)" = 3 ]
+	[ "$(status_sec ns2 behind_since)" = null ]
+	[ "$(status_sec ns2 checked_at)" != null ]
+	overall_is ok
+	req /status
+	[ "$HTTP_STATUS" = 200 ]
+	expect_js '.secondaries[0].name' ns2
+	expect_js '.secondaries[0].server' "127.0.0.1:${SEC_PORT[ns2]}"
+	expect_js '.secondaries[0].in_sync' 3
+	expect_js '.secondaries[0].missing' 0
+	req /metrics
+	[ "$HTTP_STATUS" = 200 ]
+	promtool_ok "$TMP/last-body"
+	[ "$(metric 'dadns_secondary_zones{secondary="ns2",state="in_sync"}')" = 3 ]
+	[ "$(metric 'dadns_secondary_zones{secondary="ns2",state="behind"}')" = 0 ]
+	[ "$(metric 'dadns_secondary_up{secondary="ns2"}')" = 1 ]
+
+	# stopped: unreachable, never "all missing"
+	stop_secondary ns2
+	sec_check
+	[ "$SEC_RC" -eq 3 ]
+	[ "$(sec_field ns2 state)" = unreachable ]
+	[ "$(counts ns2)" = "0 0 0 0" ]
+	[ "$(status_sec ns2 state)" = unreachable ]
+	[ "$(status_sec ns2 behind_since)" != null ]
+	run dadnsctl status
+	[[ "$output" == *"secondary ns2"*"unreachable"* ]]
+	# past max_lag_seconds (3 s) the overall state is degraded, in words
+	wait_until 30 reasons_have "secondary ns2 (127.0.0.1:${SEC_PORT[ns2]}): unreachable for"
+	overall_is degraded
+	req /metrics
+	promtool_ok "$TMP/last-body"
+	[ "$(metric 'dadns_secondary_up{secondary="ns2"}')" = 0 ]
+
+	# new serials while it is down; the primary then stops answering
+	# transfers (stopped) so that the restarted secondary stays behind
+	push_serial 2024010102 a1.test a2.test
+	wait_until 30 all_served "$NSD_PORT" 2024010102 a1.test a2.test
+	wait_until 30 no_open_jobs
+	stop_nsd
+	start_bind_secondary ns2 a1.test a2.test a3.test
+	sec_serves ns2 a1.test 2024010101      # its old copy
+	sec_check
+	[ "$(sec_field ns2 state)" = behind ]
+	[ "$(counts ns2)" = "1 2 0 0" ]
+	[ "$(status_sec ns2 state)" = behind ]
+	run dadnsctl status
+	[[ "$output" == *"secondary ns2"*"behind: in_sync 1, behind 2"* ]]
+	wait_until 30 reasons_have "secondary ns2 (127.0.0.1:${SEC_PORT[ns2]}): not in sync for .* 2 zones behind"
+	req /status
+	expect_js '.overall' degraded
+	expect_js '.secondaries[0].state' behind
+	expect_js '.secondaries[0].behind' 2
+
+	# the primary back: the secondary catches up by itself, no push
+	local jobs
+	jobs=$(sqlite3 "$DB" "select count(*) from jobs")
+	start_nsd pattern
+	wait_until 60 sec_state_is ns2 in_sync
+	[ "$(counts ns2)" = "3 0 0 0" ]
+	[ "$(sqlite3 "$DB" "select count(*) from jobs")" = "$jobs" ]
+	[ "$(status_sec ns2 behind_since)" = null ]
+	overall_is ok
+
+	# a zone deleted on the primary that the secondary still serves: extra;
+	# a zone the secondary was never told of: missing
+	run dadnsctl delete a3.test
+	[ "$status" -eq 0 ]
+	wait_until 30 not_served "$NSD_PORT" a3.test
+	push_serial 2024010101 a4.test
+	wait_until 30 serves_serial "$NSD_PORT" a4.test 2024010101
+	sec_serves ns2 a3.test 2024010101
+	run "$DADNS_BUILD/dadns-reconcile" -c "$INI"
+	[ "$status" -eq 0 ]
+	[ "$(status_sec ns2 state)" = behind ]
+	[ "$(status_sec ns2 extra)" = 1 ]
+	[ "$(status_sec ns2 missing)" = 1 ]
+	[ "$(status_sec ns2 in_sync)" = 2 ]
+	req /metrics
+	promtool_ok "$TMP/last-body"
+	[ "$(metric 'dadns_secondary_zones{secondary="ns2",state="extra"}')" = 1 ]
+	[ "$(metric 'dadns_secondary_zones{secondary="ns2",state="missing"}')" = 1 ]
+	wait_until 30 reasons_have "secondary ns2 .*1 missing, 1 extra"
+}
