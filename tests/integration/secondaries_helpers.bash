@@ -133,10 +133,11 @@ stop_secondary() { stop_pid "${SEC_PID[$1]}"; }
 # sec_serves NAME ZONE SERIAL: the secondary serves ZONE at SERIAL.
 sec_serves() { serves_serial "${SEC_PORT[$1]}" "$2" "$3"; }
 
-# sec_check: dadnsctl secondaries check --json; the answer in $SEC_JSON.
+# sec_check: dadnsctl secondaries check --json; the answer in $SEC_JSON, its
+# exit status in $SEC_RC (0 all in sync, 3 not).
 sec_check() {
-	SEC_JSON=$(dadnsctl --json secondaries check)
-	SEC_RC=$?
+	SEC_RC=0
+	SEC_JSON=$(dadnsctl --json secondaries check) || SEC_RC=$?
 }
 
 # sec_field NAME FIELD: FIELD of secondary NAME in $SEC_JSON.
