@@ -156,3 +156,49 @@ reasons_have() { dadnsctl --json status | jq -r '.reasons[]' | grep -q -- "$1"; 
 	[ "$(metric 'dadns_secondary_zones{secondary="ns2",state="missing"}')" = 1 ]
 	wait_until 30 reasons_have "secondary ns2 .*1 missing, 1 extra"
 }
+
+@test "secondaries: a Knot and a BIND secondary watched side by side: one stopped is unreachable, the other stays in sync" {
+	sec_port knot1 >/dev/null
+	sec_port bind1 >/dev/null
+	NSD_PATTERN_EXTRA=$(sec_notify_lines knot1 bind1)
+	start_nsd pattern
+	sec_ini knot1 bind1
+	start_stack
+	start_worker
+	push_serial 2024020201 k1.test k2.test
+	wait_until 30 all_served "$NSD_PORT" 2024020201 k1.test k2.test
+	start_knot_secondary knot1 k1.test k2.test
+	start_bind_secondary bind1 k1.test k2.test
+	wait_until 60 all_in_sync
+	[ "$(counts knot1)" = "2 0 0 0" ]
+	[ "$(counts bind1)" = "2 0 0 0" ]
+	# an update reaches both (NOTIFY or refresh): in sync again
+	push_serial 2024020202 k1.test
+	wait_until 60 all_in_sync
+	sec_serves knot1 k1.test 2024020202
+	stop_secondary knot1
+	sec_check
+	[ "$SEC_RC" -eq 3 ]
+	[ "$(sec_field knot1 state)" = unreachable ]
+	[ "$(sec_field bind1 state)" = in_sync ]
+	[ "$(counts bind1)" = "2 0 0 0" ]
+	run dadnsctl secondaries check
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"secondary knot1"*"unreachable"* ]]
+	[[ "$output" == *"secondary bind1"*"in_sync: in_sync 2, behind 0, missing 0, extra 0"* ]]
+}
+
+@test "secondaries check: usage, no [secondary NAME], a bad server" {
+	run dadnsctl secondaries check extra-arg
+	[ "$status" -eq 2 ]
+	run dadnsctl secondaries check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no [secondary NAME] section"* ]]
+	printf '[secondary broken]\nserver = 127.0.0.1:99999\n' >>"$INI"
+	run dadnsctl config check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"[secondary broken]: server '127.0.0.1:99999' is not HOST[:PORT]"* ]]
+	run "$DADNS_BUILD/dadns-reconcile" -c "$INI"
+	[ "$status" -eq 1 ]
+	[ "$(printf '%s\n' "$output" | grep -c 'secondary broken')" = 1 ]
+}

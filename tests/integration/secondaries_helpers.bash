@@ -106,9 +106,9 @@ template:
     master: primary
     acl: notify_from_primary
     zonefile-sync: 0
-    refresh-min-interval: 1
+    refresh-min-interval: 2
     refresh-max-interval: 2
-    retry-min-interval: 1
+    retry-min-interval: 2
     retry-max-interval: 2
 zone:
 EOC
@@ -145,6 +145,9 @@ sec_field() { jq -r --arg n "$1" ".[] | select(.name == \$n) | .$2" <<<"$SEC_JSO
 
 # sec_state_is NAME STATE: a check now finds NAME in STATE.
 sec_state_is() { sec_check; [ "$(sec_field "$1" state)" = "$2" ]; }
+
+# all_in_sync: a check now finds every secondary in sync (exit 0).
+all_in_sync() { sec_check; [ "$SEC_RC" = 0 ]; }
 
 # status_sec NAME FIELD: FIELD of secondary NAME in `dadnsctl status --json`.
 status_sec() {
