@@ -34,7 +34,8 @@ sec_answers() {
 	dig +norec +time=1 +tries=1 @127.0.0.1 -p "${SEC_PORT[$1]}" . SOA >/dev/null 2>&1
 }
 
-# start_bind_secondary NAME ZONE...: named -g as secondary of every ZONE.
+# start_bind_secondary NAME ZONE...: named -g as secondary of every ZONE;
+# SEC_BIND_EXTRA: more lines for its named.conf (e.g. a zone of its own).
 start_bind_secondary() {
 	local name=$1 z
 	shift
@@ -63,6 +64,7 @@ EOC
 			printf 'zone "%s" { type secondary; primaries { 127.0.0.1 port %s; }; file "%s.bk"; };\n' \
 				"$z" "$NSD_PORT" "$z"
 		done
+		printf '%s\n' "${SEC_BIND_EXTRA:-}"
 	} >"$dir/named.conf"
 	named-checkconf "$dir/named.conf" || return 1
 	named -g -c "$dir/named.conf" >>"$dir/named.log" 2>&1 3>&- &
