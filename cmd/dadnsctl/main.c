@@ -51,7 +51,8 @@ static const struct verb verbs[] = {
 	  "Overall state (ok, degraded, error) and why; desired zones and tombstones;\n"
 	  "jobs by state; whether dadns-worker runs; per backend: zones in sync,\n"
 	  "behind and failing, and the newest failure; the last reconcile and\n"
-	  "peer-sync runs with their figures; the peers and their health. The same\n"
+	  "peer-sync runs with their figures; the peers and their health; the\n"
+	  "secondaries watched (their last check). The same\n"
 	  "snapshot as the intake's GET /status. --check: exit 3 when degraded." },
 	{ "zones", NULL, ctl_zones, 1, "zones [--json]",
 	  "The desired zones: domain, serial, records, owning DA server and user,\n"
