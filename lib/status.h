@@ -156,9 +156,6 @@ int status_latency_record(struct store *st, const char *backend, int64_t ms);
 int status_collect(struct store *st, const struct config *cfg, int64_t now, struct status *out);
 void status_deinit(struct status *s);
 
-/* Add a sentence to s->reasons (printf-style). */
-void status_add_reason(struct status *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 /* lib/status_secondary.c: the secondaries of the snapshot. Collect reads
  * table secondaries for each [secondary NAME] of cfg (inside the
  * snapshot's transaction; 0, or DADNS_EIO with s->error set); judge adds
