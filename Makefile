@@ -90,6 +90,7 @@ bench: all $(BUILD)/bench/benchtool $(BUILD)/bench/noop_fcgi bench-deps
 bench-deps:
 	@scripts/deps
 	@command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q --no-install-recommends wrk; }
+	@command -v dnsperf >/dev/null || { apt-get update -q && apt-get install -y -q --no-install-recommends dnsperf; }
 
 $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)

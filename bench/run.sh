@@ -5,7 +5,9 @@
 # usage: bench/run.sh [SECTION...]
 #   sections: sqlite ceiling intake latency bulk (default: all of them; with
 #   all of them BENCHMARKS.md is regenerated, otherwise the figures are only
-#   printed and kept in build/bench/results.tsv)
+#   printed and kept in build/bench/results.tsv); secwatch (only when named:
+#   dadnsctl secondaries check of BENCH_SECWATCH_N="1000 10000" zones, and
+#   dnsperf's time for the same queries as the floor)
 # knobs (environment):
 #   BENCH_RUNS=3         runs per figure (the figure is their median)
 #   BENCH_SECS=10        seconds per wrk run
@@ -43,7 +45,7 @@ BENCH_RESULTS=$BENCH_BIN/results.tsv
 export BENCH_RESULTS
 
 for s in $SECTIONS; do
-	case " $ALL " in *" $s "*) ;; *) echo "run.sh: unknown section $s" >&2; exit 2 ;; esac
+	case " $ALL secwatch " in *" $s "*) ;; *) echo "run.sh: unknown section $s" >&2; exit 2 ;; esac
 done
 for p in wrk nginx spawn-fcgi nsd named mariadbd pdns_server; do
 	command -v "$p" >/dev/null || { echo "run.sh: $p is missing (make bench-deps)" >&2; exit 1; }
@@ -241,6 +243,47 @@ sec_bulk() {
 			for be in nsd bind; do
 				( bulk_run "$be" "$n" ) || result bulk "failed.$be.$n" 1
 			done
+		done
+	done
+}
+
+# --- 5. watching secondaries (opt-in: bench/run.sh secwatch) ----------------------------
+
+# secwatch_run N: N zones served by an NSD (loaded from an include file)
+# and desired in the database; `dadnsctl secondaries check` against it
+# (NSD standing in for a secondary), then the floor: dnsperf asking the
+# same N SOA queries with as many in flight (the server alone).
+secwatch_run() {
+	local n=$1 line
+	bench_env
+	mkdir -p "$TMP/nsd/zones"
+	make_zones "w.sec.test" "$n" 2024080801 "$TMP/nsd/zones"
+	(cd "$TMP/nsd/zones" && for f in *.db; do mv "$f" "${f%.db}.zone"; done)
+	awk -v n="$n" -v dir="$TMP/nsd/zones" 'BEGIN { for (i = 1; i <= n; i++)
+		printf "zone:\n\tname: w%d.sec.test\n\tzonefile: \"%s/w%d.sec.test.zone\"\n", i, dir, i }' \
+		>"$TMP/nsd/dadns-zones.conf"
+	start_nsd include || return 1
+	printf '[secondary nsd]\nserver = 127.0.0.1:%s\n' "$NSD_PORT" >>"$INI"
+	dadnsctl status >/dev/null
+	awk -v n="$n" 'BEGIN { print "BEGIN;"; for (i = 1; i <= n; i++)
+		printf "INSERT INTO zones(domain, zone_text, serial, records, source, created_at, updated_at)" \
+		       " VALUES(\x27w%d.sec.test\x27, \x27\x27, 2024080801, 7, \x27cli\x27, 0, 0);\n", i
+		print "COMMIT;" }' | sqlite3 "$DB"
+	wait_until 120 serves_serial "$NSD_PORT" "w$n.sec.test" 2024080801 || return 1
+	line=$(dadnsctl --json secondaries check) || { echo "secwatch: $line" >&2; return 1; }
+	result secwatch "check_ms.$n" "$(jq -r '.[0].duration_ms' <<<"$line")"
+	result secwatch "in_sync.$n" "$(jq -r '.[0].in_sync' <<<"$line")"
+	awk -v n="$n" 'BEGIN { for (i = 1; i <= n; i++) printf "w%d.sec.test SOA\n", i }' >"$TMP/queries"
+	line=$(dnsperf -s 127.0.0.1 -p "$NSD_PORT" -d "$TMP/queries" -n 1 -q 256 -t 5 2>&1)
+	result secwatch "floor_dnsperf_ms.$n" "$(echo "$line" | awk '/Run time \(s\)/ {printf "%.0f", $4 * 1000}')"
+	result secwatch "floor_dnsperf_lost.$n" "$(echo "$line" | awk '/Queries lost/ {print $3}')"
+}
+
+sec_secwatch() {
+	local r n
+	for ((r = 1; r <= RUNS; r++)); do
+		for n in ${BENCH_SECWATCH_N:-1000 10000}; do
+			( secwatch_run "$n" ) || result secwatch "failed.$n" 1
 		done
 	done
 }

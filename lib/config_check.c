@@ -107,6 +107,32 @@ static char *url_host(const char *url)
 	return xstrndup(h, (size_t)(e - h));
 }
 
+/* HOST[:PORT] / [V6]:PORT / V6 of a [secondary NAME]: 1 when the port, if
+ * any, is 1..65535 (the host is resolved when it is checked). */
+static int server_port_ok(const char *s)
+{
+	const char *colon = NULL, *end;
+	char *e;
+	long port;
+
+	if (s[0] == '[') {
+		end = strchr(s, ']');
+		if (!end || end == s + 1 || (end[1] && end[1] != ':'))
+			return 0;
+		colon = end[1] ? end + 1 : NULL;
+	} else {
+		colon = strchr(s, ':');
+		if (colon && strchr(colon + 1, ':'))
+			colon = NULL;  /* a bare IPv6 address */
+		if (colon == s)
+			return 0;
+	}
+	if (!colon)
+		return 1;
+	port = strtol(colon + 1, &e, 10);
+	return e != colon + 1 && !*e && port >= 1 && port <= 65535;
+}
+
 /* [catalog], [tsig NAME], [secondary NAME]. */
 static int check_fleet(struct parse *p, char *err, size_t errlen)
 {
@@ -136,6 +162,9 @@ static int check_fleet(struct parse *p, char *err, size_t errlen)
 		struct config_secondary *s = &cfg->secondary[i];
 		if (!s->server || !*s->server || strpbrk(s->server, " \t/"))
 			CHECK_FAIL(s->line, "[secondary %s]: server = HOST[:PORT] is required", s->name);
+		if (!server_port_ok(s->server))
+			CHECK_FAIL(s->line, "[secondary %s]: server '%s' is not HOST[:PORT] with a port "
+				   "1-65535", s->name, s->server);
 	}
 	return 0;
 }

@@ -425,6 +425,7 @@ static void judge(struct status *s)
 				   s->peers[i].last_error ? s->peers[i].last_error : "");
 	if (s->worker == 0)
 		add_reason(s, "the worker is not running: nothing is applied");
+	status_judge_secondaries(s);
 	s->overall = s->n_reasons ? STATUS_DEGRADED : STATUS_OK;
 }
 
@@ -442,7 +443,8 @@ static int collect(struct store *st, const struct config *cfg, struct status *s)
 			return rc;
 	if ((rc = collect_run(st, s, "reconcile", &s->reconcile)) < 0 ||
 	    (rc = collect_run(st, s, "peersync", &s->peersync)) < 0 ||
-	    (rc = collect_peers(st, s)) < 0 || (rc = collect_counters(st, s)) < 0)
+	    (rc = collect_peers(st, s)) < 0 || (rc = collect_counters(st, s)) < 0 ||
+	    (rc = status_collect_secondaries(st, cfg, s)) < 0)
 		return rc;
 	for (i = 0; i < s->n_backends; i++)
 		if ((rc = collect_latency(st, s, &s->latency[i])) < 0)
@@ -528,6 +530,7 @@ void status_deinit(struct status *s)
 		free(s->counters[i].k2);
 	}
 	free(s->counters);
+	status_secondaries_deinit(s);
 	run_deinit(&s->reconcile);
 	run_deinit(&s->peersync);
 	memset(s, 0, sizeof(*s));
@@ -638,6 +641,7 @@ json_t *status_json(const struct status *s)
 	for (i = 0; i < s->n_peers; i++)
 		json_array_append_new(peers, peer_json(&s->peers[i]));
 	json_object_set_new(j, "peers", peers);
+	json_object_set_new(j, "secondaries", status_secondaries_json(s));
 	return j;
 }
 

@@ -95,6 +95,16 @@ struct status_run {
 	int64_t last_ok_at;       /* finished_at of the last successful run; 0 never */
 };
 
+/* A [secondary NAME] and what the last check counted (table secondaries). */
+struct status_secondary {
+	const char *name;         /* points into the config */
+	const char *server;       /* points into the config */
+	char *state;              /* "in_sync", "behind", "unreachable"; NULL: never checked */
+	long long in_sync, behind, missing, extra, unanswered;
+	int64_t checked_at;       /* ms since the epoch; 0 never */
+	int64_t behind_since;     /* ms since the epoch; 0 when in sync */
+};
+
 struct status {
 	int overall;              /* enum status_overall */
 	char error[256];          /* why, when overall is STATUS_ERROR */
@@ -114,6 +124,9 @@ struct status {
 	struct status_counter *counters;
 	size_t n_counters;
 	struct status_latency *latency;   /* one per configured backend */
+	struct status_secondary *secondaries; /* one per [secondary NAME] of the config */
+	size_t n_secondaries;
+	int max_lag_s;                    /* [secondary] max_lag_seconds */
 };
 
 /* Whether the database answers: a query that reads its schema, and the
@@ -143,6 +156,20 @@ int status_latency_record(struct store *st, const char *backend, int64_t ms);
 int status_collect(struct store *st, const struct config *cfg, int64_t now, struct status *out);
 void status_deinit(struct status *s);
 
+/* lib/status_secondary.c: the secondaries of the snapshot. Collect reads
+ * table secondaries for each [secondary NAME] of cfg (inside the
+ * snapshot's transaction; 0, or DADNS_EIO with s->error set); judge adds
+ * a reason for each secondary not in sync (behind, missing, extra,
+ * unanswered, or unreachable) for longer than max_lag_s; json is
+ * secondaries[] {name, server, state, in_sync, behind, missing, extra,
+ * unanswered, checked_at, behind_since}; metrics appends
+ * dadns_secondary_zones{secondary,state} and dadns_secondary_up. */
+int status_collect_secondaries(struct store *st, const struct config *cfg, struct status *s);
+void status_judge_secondaries(struct status *s);
+json_t *status_secondaries_json(const struct status *s);
+void status_metrics_secondaries(const struct status *s, struct strbuf *sb);
+void status_secondaries_deinit(struct status *s);
+
 /* "ok", "degraded", "error". */
 const char *status_overall_name(int overall);
 /* "queued", "running", "done", "dead". */
@@ -153,7 +180,8 @@ const char *status_job_state_name(int state);
  *  jobs{queued,running,done,dead}, dead_jobs, backends[{name,type,enabled,
  *  in_sync,behind,failing,oldest_job_seconds,last_error{domain,error,at}}],
  *  reconcile, peersync, peers[{name,url,origin,degraded,failures,
- *  last_run_at,last_ok_at,last_error,zones_pulled}]}; a run is null or
+ *  last_run_at,last_ok_at,last_error,zones_pulled}], secondaries[...]}
+ * (status_secondaries_json); a run is null or
  * {started_at, finished_at, ok, last_ok_at, summary} with times as ISO 8601
  * UTC and summary the run's JSON object (a string when it is not JSON); an
  * unknown value is null. On STATUS_ERROR: {overall, error} only. */

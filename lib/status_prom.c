@@ -248,4 +248,5 @@ void status_metrics(const struct status *s, struct strbuf *sb)
 	metrics_backends(s, sb);
 	metrics_runs(s, sb);
 	metrics_peers(s, sb);
+	status_metrics_secondaries(s, sb);
 }

@@ -138,6 +138,20 @@ static const char *const migrations[] = {
 	"  VALUES('pushes', CASE NEW.op WHEN 'delete' THEN 'delete' ELSE 'rawsave' END, 'ok', 1)"
 	"  ON CONFLICT(metric, k1, k2) DO UPDATE SET value = value + 1;"
 	" END;",
+	/* 4: the secondaries watched ([secondary NAME], lib/secondary.h): what
+	 * the last check counted; behind_since is when it was first seen not
+	 * in sync (NULL while in sync). */
+	"CREATE TABLE IF NOT EXISTS secondaries("
+	"  name TEXT PRIMARY KEY NOT NULL,"
+	"  server TEXT NOT NULL,"
+	"  state TEXT NOT NULL CHECK(state IN ('in_sync', 'behind', 'unreachable')),"
+	"  in_sync INTEGER NOT NULL DEFAULT 0,"
+	"  behind INTEGER NOT NULL DEFAULT 0,"
+	"  missing INTEGER NOT NULL DEFAULT 0,"
+	"  extra INTEGER NOT NULL DEFAULT 0,"
+	"  unanswered INTEGER NOT NULL DEFAULT 0,"
+	"  checked_at INTEGER NOT NULL,"
+	"  behind_since INTEGER);",
 };
 
 sqlite3 *store_db(struct store *st)

@@ -28,6 +28,9 @@
  *   latency(backend, le_ms, n, PRIMARY KEY(backend, le_ms))  [v3]
  *        push-to-applied histogram: n applies in the bucket up to le_ms
  *        (-1 = +Inf), not cumulative
+ *   secondaries(name PRIMARY KEY, server, state 'in_sync'|'behind'|
+ *        'unreachable', in_sync, behind, missing, extra, unanswered,
+ *        checked_at, behind_since)  [v4] -- see lib/secondary.h
  */
 #ifndef DADNS_STORE_H
 #define DADNS_STORE_H

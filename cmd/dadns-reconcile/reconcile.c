@@ -479,6 +479,8 @@ int reconcile_run(const struct config *cfg, int dry_run)
 		rc = heal_run(&r);
 	if (rc >= 0 && r.fig.unchecked)
 		status = RECONCILE_EXIT_PARTIAL;
+	if (rc >= 0)
+		rc = reconcile_secondaries(&r);
 	if (rc < 0)
 		status = RECONCILE_EXIT_FATAL;
 	r.fig.duration_ms = util_mono_ms() - t0;

@@ -78,4 +78,11 @@ int reconcile_run(const struct config *cfg, int dry_run);
  * Returns 0, or a negative error when the database failed. */
 int heal_run(struct reconcile *r);
 
+/* Check every [secondary NAME] (lib/secondary.h) and store what each
+ * serves (not in a dry run: logged only). A secondary behind or
+ * unreachable does not change the exit status (status judges it against
+ * [secondary] max_lag_seconds). Returns 0, or a negative error when the
+ * database failed. */
+int reconcile_secondaries(struct reconcile *r);
+
 #endif

@@ -16,7 +16,8 @@ struct ctl {
 #define CTL_EXIT_OK       0
 #define CTL_EXIT_FAIL     1  /* failed, not found, not dead, invalid input, bad config */
 #define CTL_EXIT_USAGE    2  /* wrong verb or arguments */
-#define CTL_EXIT_DEGRADED 3  /* status --check: the overall state is degraded */
+#define CTL_EXIT_DEGRADED 3  /* status --check: the overall state is degraded;
+			      * secondaries check: a secondary is not in sync */
 
 /* Print the usage line of verb (e.g. "zone show") to stderr; returns
  * CTL_EXIT_USAGE (main.c). */
@@ -32,5 +33,6 @@ int ctl_delete(struct ctl *c, int argc, char **argv);        /* ctl_zones.c */
 int ctl_jobs(struct ctl *c, int argc, char **argv);          /* ctl_jobs.c */
 int ctl_retry(struct ctl *c, int argc, char **argv);         /* ctl_retry.c */
 int ctl_config_check(struct ctl *c, int argc, char **argv);  /* ctl_config.c */
+int ctl_secondaries_check(struct ctl *c, int argc, char **argv); /* ctl_secondaries.c */
 
 #endif

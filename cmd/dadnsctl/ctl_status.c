@@ -74,6 +74,23 @@ static void print_peer(const struct status_peer *p)
 	       ok_at, p->last_error ? ", last error: " : "", p->last_error ? p->last_error : "");
 }
 
+static void print_secondary(const struct status_secondary *x)
+{
+	char at[32], since[32];
+
+	ctl_time(x->checked_at, at, sizeof(at));
+	ctl_time(x->behind_since, since, sizeof(since));
+	if (!x->state) {
+		printf("secondary %-10s %s: never checked (dadns-reconcile, dadnsctl secondaries check)\n",
+		       x->name, x->server);
+		return;
+	}
+	printf("secondary %-10s %s: %s: in_sync %lld, behind %lld, missing %lld, extra %lld, "
+	       "unanswered %lld; checked %s%s%s\n", x->name, x->server, x->state, x->in_sync, x->behind,
+	       x->missing, x->extra, x->unanswered, at, x->behind_since ? ", not in sync since " : "",
+	       x->behind_since ? since : "");
+}
+
 static void print_text(const struct status *s)
 {
 	size_t i;
@@ -91,6 +108,8 @@ static void print_text(const struct status *s)
 	print_run("peersync:", &s->peersync);
 	for (i = 0; i < s->n_peers; i++)
 		print_peer(&s->peers[i]);
+	for (i = 0; i < s->n_secondaries; i++)
+		print_secondary(&s->secondaries[i]);
 	printf("overall:    %s", status_overall_name(s->overall));
 	for (i = 0; i < s->n_reasons; i++)
 		printf("%s%s", i ? "; " : " (", s->reasons[i]);

@@ -51,7 +51,8 @@ static const struct verb verbs[] = {
 	  "Overall state (ok, degraded, error) and why; desired zones and tombstones;\n"
 	  "jobs by state; whether dadns-worker runs; per backend: zones in sync,\n"
 	  "behind and failing, and the newest failure; the last reconcile and\n"
-	  "peer-sync runs with their figures; the peers and their health. The same\n"
+	  "peer-sync runs with their figures; the peers and their health; the\n"
+	  "secondaries watched (their last check). The same\n"
 	  "snapshot as the intake's GET /status. --check: exit 3 when degraded." },
 	{ "zones", NULL, ctl_zones, 1, "zones [--json]",
 	  "The desired zones: domain, serial, records, owning DA server and user,\n"
@@ -72,6 +73,12 @@ static const struct verb verbs[] = {
 	{ "delete", NULL, ctl_delete, 1, "delete DOMAIN [--json]",
 	  "Remove DOMAIN from the desired state, write its tombstone and queue\n"
 	  "its delete on every backend. Exits 1 when it is not there." },
+	{ "secondaries", "check", ctl_secondaries_check, 1, "secondaries check [--json]",
+	  "Ask every [secondary NAME] now for the SOA serial of every desired zone\n"
+	  "(and of the catalog zone, and of zones that are gone), store the counts\n"
+	  "as dadns-reconcile does (status shows them), and print per secondary:\n"
+	  "in_sync, behind, missing, extra (serves a zone that is gone),\n"
+	  "unanswered, or unreachable. Exits 3 when one is not in sync." },
 	{ "config", "check", ctl_config_check, 0, "config check [--json]",
 	  "Load the configuration as every program does and summarize it; exits 1\n"
 	  "with FILE:LINE: reason when it is refused (the units' ExecStartPre)." },
@@ -122,7 +129,8 @@ static void usage(FILE *f, int full)
 		"  0  done (status: the database could be read, whatever the state)\n"
 		"  1  failed: not found, not dead, invalid zone, database or config error\n"
 		"  2  usage: unknown verb or wrong arguments\n"
-		"  3  status --check only: the overall state is degraded\n"
+		"  3  status --check: the overall state is degraded; secondaries check:\n"
+		"     a secondary is not in sync (or unreachable)\n"
 		"\nENVIRONMENT\n"
 		"  DADNS_<SECTION>_<KEY> overrides a key of the file, e.g.\n"
 		"  DADNS_APP_DB_PATH=/tmp/test.db dadnsctl status\n"

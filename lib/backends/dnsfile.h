@@ -174,6 +174,27 @@ int dnsfile_server_parse(const char *text, struct dnsfile_server *srv);
 int dnsfile_query_soa(const struct dnsfile_server *srv, const char *domain, int timeout_ms,
 		      int64_t *serial, char *err, size_t errlen);
 
+/* What one answer to "zone IN SOA" (query id) says, dnsfile_soa_answer. */
+enum dnsfile_soa_kind {
+	DNSFILE_SOA_SERIAL = 0,  /* authoritative (AA) with the zone's SOA: *serial set */
+	DNSFILE_SOA_REFUSED,     /* REFUSED: not served there */
+	DNSFILE_SOA_NXDOMAIN,    /* NXDOMAIN or NOTAUTH */
+	DNSFILE_SOA_SERVFAIL,    /* SERVFAIL (e.g. a secondary whose copy expired) */
+	DNSFILE_SOA_NOAUTH,      /* another rcode, or NOERROR without AA or without the SOA
+				  * (a referral, an upward answer): not served there */
+	DNSFILE_SOA_TRUNCATED,   /* TC: ask again over TCP */
+	DNSFILE_SOA_NOT_OURS,    /* not the answer to this query (id, QR, opcode, question):
+				  * ignore it, keep waiting */
+	DNSFILE_SOA_GARBAGE,     /* not a DNS message: ignore it, keep waiting */
+};
+
+/* Parse len octets of wire as the answer to query id for "zone IN SOA".
+ * Never trusts the message: the id, QR, opcode and the single question
+ * must match before anything else is read. Returns a DNSFILE_SOA_*;
+ * *serial is written only for DNSFILE_SOA_SERIAL. */
+int dnsfile_soa_answer(const uint8_t *wire, size_t len, uint16_t id, const char *zone,
+		       int64_t *serial);
+
 /* Transfer domain from srv (AXFR over TCP) and count its records, the SOA
  * once. Returns 0 with *count and *serial, DADNS_EPERM when the server
  * refused the transfer, another negative error with err set otherwise. */

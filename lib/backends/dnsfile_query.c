@@ -17,6 +17,7 @@
 #include "lib/util.h"
 
 #define VERIFY_PAUSE_MS 50
+#define DNS_HEADER_LEN 12
 
 int dnsfile_server_parse(const char *text, struct dnsfile_server *srv)
 {
@@ -105,6 +106,68 @@ static ldns_rr *answer_soa(ldns_pkt *pkt, const ldns_rdf *name)
 	return NULL;
 }
 
+/* What an answer says about the SOA of name: DNSFILE_SOA_*. */
+static int soa_classify(ldns_pkt *pkt, const ldns_rdf *name, int64_t *serial)
+{
+	ldns_rr *soa;
+
+	switch (ldns_pkt_get_rcode(pkt)) {
+	case LDNS_RCODE_NOERROR:
+		break;
+	case LDNS_RCODE_REFUSED:
+		return DNSFILE_SOA_REFUSED;
+	case LDNS_RCODE_NXDOMAIN:
+	case LDNS_RCODE_NOTAUTH:
+		return DNSFILE_SOA_NXDOMAIN;
+	case LDNS_RCODE_SERVFAIL:
+		return DNSFILE_SOA_SERVFAIL;
+	default:
+		return DNSFILE_SOA_NOAUTH;
+	}
+	soa = answer_soa(pkt, name);
+	if (!ldns_pkt_aa(pkt) || !soa)
+		return DNSFILE_SOA_NOAUTH;
+	*serial = (int64_t)ldns_rdf2native_int32(ldns_rr_rdf(soa, 2));
+	return DNSFILE_SOA_SERIAL;
+}
+
+/* 1 when q is the one question "name IN SOA". */
+static int soa_question(ldns_pkt *pkt, const ldns_rdf *name)
+{
+	ldns_rr_list *qd = ldns_pkt_question(pkt);
+	ldns_rr *q;
+
+	if (ldns_pkt_qdcount(pkt) != 1 || !qd || ldns_rr_list_rr_count(qd) != 1)
+		return 0;
+	q = ldns_rr_list_rr(qd, 0);
+	return ldns_rr_get_type(q) == LDNS_RR_TYPE_SOA && ldns_rr_get_class(q) == LDNS_RR_CLASS_IN &&
+	       ldns_dname_compare(ldns_rr_owner(q), name) == 0;
+}
+
+int dnsfile_soa_answer(const uint8_t *wire, size_t len, uint16_t id, const char *zone,
+		       int64_t *serial)
+{
+	ldns_rdf *name = NULL;
+	ldns_pkt *pkt = NULL;
+	int kind = DNSFILE_SOA_GARBAGE;
+
+	/* The id first: a stray datagram costs no parse. */
+	if (!wire || len < DNS_HEADER_LEN || (uint16_t)((wire[0] << 8) | wire[1]) != id)
+		return len < DNS_HEADER_LEN ? DNSFILE_SOA_GARBAGE : DNSFILE_SOA_NOT_OURS;
+	if (!LDNS_QR_WIRE(wire) || LDNS_OPCODE_WIRE(wire) != LDNS_PACKET_QUERY)
+		return DNSFILE_SOA_NOT_OURS;
+	if (LDNS_TC_WIRE(wire))
+		return DNSFILE_SOA_TRUNCATED;
+	name = ldns_dname_new_frm_str(zone);
+	if (!name || ldns_wire2pkt(&pkt, wire, len) != LDNS_STATUS_OK)
+		goto out;
+	kind = soa_question(pkt, name) ? soa_classify(pkt, name, serial) : DNSFILE_SOA_NOT_OURS;
+out:
+	ldns_pkt_free(pkt);
+	ldns_rdf_deep_free(name);
+	return kind;
+}
+
 static ldns_resolver *soa_resolver(const struct dnsfile_server *srv, int timeout_ms)
 {
 	ldns_resolver *res = ldns_resolver_new();
@@ -137,7 +200,6 @@ int dnsfile_query_soa(const struct dnsfile_server *srv, const char *domain, int 
 	ldns_rdf *name = NULL;
 	ldns_pkt *pkt = NULL;
 	ldns_status st;
-	ldns_rr *soa;
 	int rc;
 
 	err[0] = '\0';
@@ -160,13 +222,11 @@ int dnsfile_query_soa(const struct dnsfile_server *srv, const char *domain, int 
 		rc = DADNS_ENOENT;
 		goto out;
 	}
-	soa = answer_soa(pkt, name);
-	if (!ldns_pkt_aa(pkt) || !soa) {
+	if (soa_classify(pkt, name, serial) != DNSFILE_SOA_SERIAL) {
 		snprintf(err, errlen, "%s gives no authoritative SOA for %s", srv->text, domain);
 		rc = DADNS_ENOENT;
 		goto out;
 	}
-	*serial = (int64_t)ldns_rdf2native_int32(ldns_rr_rdf(soa, 2));
 	rc = 0;
 out:
 	ldns_pkt_free(pkt);

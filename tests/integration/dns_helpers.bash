@@ -24,7 +24,8 @@
 # stop_nsd it keeps ports and state (a restart). Sets NSD_DIR NSD_CONF
 # NSD_PID NSD_PORT NSD_CTL NSD_CTL_PORT NSD_CONTROL NSD_ZONES NSD_INCLUDE
 # NSD_MODE NSD_LOG.
-# Set NSD_XFR=0 for a pattern without provide-xfr, NSD_PATTERN_DIR to point
+# Set NSD_XFR=0 for a pattern without provide-xfr, NSD_PATTERN_EXTRA for
+# more pattern lines (notify: ...), NSD_PATTERN_DIR to point
 # the pattern's zonefile somewhere else than NSD_ZONES (a misconfiguration).
 start_nsd() {
 	NSD_MODE=${1:-${NSD_MODE:-pattern}}
@@ -71,6 +72,8 @@ EOF
 	if [ "${NSD_XFR:-1}" = 1 ]; then
 		printf '\tprovide-xfr: 127.0.0.1 NOKEY\n\tprovide-xfr: ::1 NOKEY\n' >>"$NSD_CONF"
 	fi
+	# NSD_PATTERN_EXTRA: more lines for the pattern (e.g. notify: to secondaries)
+	[ -z "${NSD_PATTERN_EXTRA:-}" ] || printf '%s\n' "$NSD_PATTERN_EXTRA" >>"$NSD_CONF"
 	[ "$NSD_MODE" = include ] && echo "include: \"$NSD_INCLUDE\"" >>"$NSD_CONF"
 	nsd-checkconf "$NSD_CONF" || return 1
 	NSD_CONTROL="nsd-control -c $NSD_CONF"
