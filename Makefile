@@ -95,6 +95,10 @@ $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
 
+# The demo (scripts/run-demo): Ctrl-C, or SIGTERM / SIGHUP / SIGINT to make
+# alone, stops everything it started.
+# make runs the script itself (no shell between): it is make's child.
+run: export DADNS_BUILD = $(CURDIR)/$(BUILD)
 run: all
 	@scripts/run-demo
 
