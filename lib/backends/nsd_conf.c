@@ -9,7 +9,6 @@
  * broken after dadns wrote it, NSD's user cannot read it), the reason is in
  * NSD's log: the lines naming the file are copied into the worker's log.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
