@@ -26,7 +26,6 @@
 /* What is read of NSD's log per explanation, and zones explained per batch. */
 #define LOG_READ_MAX (256 * 1024)
 #define EXPLAIN_MAX 8
-#define WORDS_MAX 400
 
 char *nsd_conf_path(const struct config_backend *cfg)
 {
@@ -199,31 +198,53 @@ void nsd_conf_mark(struct nsd_conf *nc)
 	nc->log_mark = nc->logfile && stat(nc->logfile, &sb) == 0 ? sb.st_size : 0;
 }
 
-/* Append s to words ("; " between), at most WORDS_MAX octets. */
+/* Append s to words ("; " between), at most NSD_WORDS_MAX octets. */
 static void words_add(struct strbuf *words, const char *s, size_t len)
 {
-	if (words->len >= WORDS_MAX)
+	size_t sep = words->len ? 2 : 0, room;
+
+	if (words->len + sep >= NSD_WORDS_MAX)
 		return;
-	if (words->len)
-		strbuf_puts(words, "; ");
-	strbuf_append(words, s, len < WORDS_MAX - words->len ? len : WORDS_MAX - words->len);
+	strbuf_append(words, "; ", sep);
+	room = NSD_WORDS_MAX - words->len;
+	strbuf_append(words, s, len < room ? len : room);
 }
 
-/* The lines NSD logged since the mark that name path (NSD names the file
- * in what it says of a zone it cannot load), without their
- * "[time] nsd[pid]: " prefix, into words. */
+void nsd_conf_scan_log(char *buf, const char *path, struct strbuf *words)
+{
+	char *line, *next, *p;
+
+	if (!*path)
+		return;
+	for (line = buf; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		line[strcspn(line, "\r")] = '\0';
+		if (!strstr(line, path))
+			continue;
+		/* "[time] nsd[pid]: " (also nsd-checkzone's), or "nsd[pid]: " */
+		p = strstr(line, "]: ");
+		p = p && (line[0] == '[' || (strstr(line, "nsd[") && strstr(line, "nsd[") < p)) ? p + 3
+											      : line;
+		words_add(words, p, strlen(p));
+	}
+}
+
+/* The lines NSD logged since the mark that name path, into words. */
 static void log_words(struct nsd_conf *nc, const char *path, struct strbuf *words)
 {
-	char *buf, *line, *next;
 	struct stat sb;
 	off_t from = nc->log_mark;
 	ssize_t got;
+	char *buf;
 	int fd;
 
 	fd = open(nc->logfile, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &sb) < 0) {
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &sb) < 0) {
+		close(fd);
 		return;
 	}
 	if (sb.st_size < from)
@@ -234,18 +255,7 @@ static void log_words(struct nsd_conf *nc, const char *path, struct strbuf *word
 	got = pread(fd, buf, LOG_READ_MAX, from);
 	close(fd);
 	buf[got > 0 ? got : 0] = '\0';
-	for (line = buf; line && *line; line = next) {
-		char *p;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		if (!strstr(line, path))
-			continue;
-		p = strstr(line, "]: ");
-		p = p && strstr(line, "nsd[") && strstr(line, "nsd[") < p ? p + 3 : line;
-		words_add(words, p, strlen(p));
-	}
+	nsd_conf_scan_log(buf, path, words);
 	free(buf);
 }
 
@@ -253,17 +263,22 @@ static void log_words(struct nsd_conf *nc, const char *path, struct strbuf *word
 static void checkzone_words(const char *path, const char *domain, struct strbuf *words)
 {
 	char *argv[] = { "nsd-checkzone", (char *)domain, (char *)path, NULL };
-	struct strbuf out;
+	struct strbuf out, found;
 	int status = 0;
-	char *line;
+	char *line, *said;
 
 	strbuf_init(&out);
+	strbuf_init(&found);
 	if (util_run(argv, NULL, 0, 10000, &out, 64 * 1024, &status) == 0 && status != 0) {
-		line = dnsfile_oneline(out.buf, WORDS_MAX);
-		words_add(words, "nsd-checkzone: ", 15);
-		strbuf_puts(words, line);
+		line = dnsfile_oneline(out.buf, NSD_WORDS_MAX);
+		/* its lines naming the file, else all it said */
+		nsd_conf_scan_log(out.buf, path, &found);
+		said = xasprintf("nsd-checkzone: %s", found.len ? found.buf : line);
+		words_add(words, said, strlen(said));
+		free(said);
 		free(line);
 	}
+	strbuf_deinit(&found);
 	strbuf_deinit(&out);
 }
 

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "lib/backends/backend.h"
+#include "lib/util.h"
 
 /* What the nsd backend learnt of NSD's configuration. */
 struct nsd_conf {
@@ -33,6 +34,14 @@ void nsd_conf_deinit(struct nsd_conf *nc);
 
 /* A batch starts: what NSD logs from now on is about it. */
 void nsd_conf_mark(struct nsd_conf *nc);
+
+/* What is kept of NSD's words about one zone, in octets. */
+#define NSD_WORDS_MAX 400
+
+/* The lines of buf (NSD's log; modified) that name path, without NSD's
+ * "[time] nsd[pid]: " prefix, appended to words with "; " between, at most
+ * NSD_WORDS_MAX octets in all. An empty path names nothing. */
+void nsd_conf_scan_log(char *buf, const char *path, struct strbuf *words);
 
 /* z failed verification: find what NSD said about its file (path) since
  * the mark — the lines of NSD's logfile naming it, or, when NSD logs to
