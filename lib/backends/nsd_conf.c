@@ -169,14 +169,10 @@ int nsd_conf_check(const struct config_backend *cfg, struct nsd_conf *nc, char *
 		snprintf(err, errlen, "backend %s: %s", cfg->name, why);
 		rc = DADNS_EINVAL;
 	}
-	if (rc == 0 && nc) {
-		nc->conf = conf;
-		conf = NULL;
-		/* a relative logfile is relative to where NSD started: unknown */
-		if (logfile && logfile[0] == '/') {
-			nc->logfile = logfile;
-			logfile = NULL;
-		}
+	/* a relative logfile is relative to where NSD started: unknown */
+	if (rc == 0 && nc && logfile && logfile[0] == '/') {
+		nc->logfile = logfile;
+		logfile = NULL;
 	}
 	free(logfile);
 	free(conf);
@@ -185,7 +181,6 @@ int nsd_conf_check(const struct config_backend *cfg, struct nsd_conf *nc, char *
 
 void nsd_conf_deinit(struct nsd_conf *nc)
 {
-	free(nc->conf);
 	free(nc->logfile);
 	memset(nc, 0, sizeof(*nc));
 }
@@ -223,10 +218,12 @@ void nsd_conf_scan_log(char *buf, const char *path, struct strbuf *words)
 		line[strcspn(line, "\r")] = '\0';
 		if (!strstr(line, path))
 			continue;
-		/* "[time] nsd[pid]: " (also nsd-checkzone's), or "nsd[pid]: " */
+		/* without "[time] nsd[pid]: " (nsd-checkzone's too) or "nsd[pid]: " */
 		p = strstr(line, "]: ");
-		p = p && (line[0] == '[' || (strstr(line, "nsd[") && strstr(line, "nsd[") < p)) ? p + 3
-											      : line;
+		if (p && (line[0] == '[' || (strstr(line, "nsd[") && strstr(line, "nsd[") < p)))
+			p += 3;
+		else
+			p = line;
 		words_add(words, p, strlen(p));
 	}
 }

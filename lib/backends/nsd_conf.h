@@ -11,7 +11,6 @@
 
 /* What the nsd backend learnt of NSD's configuration. */
 struct nsd_conf {
-	char *conf;        /* NSD's nsd.conf; NULL when none is known */
 	char *logfile;     /* NSD's logfile: (absolute); NULL: syslog */
 	off_t log_mark;    /* size of logfile when the batch started */
 	unsigned explained; /* zones explained in this batch */
@@ -27,7 +26,7 @@ char *nsd_conf_path(const struct config_backend *cfg);
  * "<zones_dir>/%s.zone", where dadns writes; and where NSD logs. Fills nc
  * (nc may be NULL: only check). Returns 0, or DADNS_EINVAL with err, one
  * line naming both paths when they differ. Without a known nsd.conf,
- * nothing can be checked: 0, with a warning logged. */
+ * nothing can be checked: 0, with a warning logged (and no logfile). */
 int nsd_conf_check(const struct config_backend *cfg, struct nsd_conf *nc, char *err,
 		   size_t errlen);
 void nsd_conf_deinit(struct nsd_conf *nc);

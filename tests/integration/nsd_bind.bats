@@ -197,7 +197,7 @@ control_commands() {
 	within 3 no_open_jobs
 }
 
-@test "verification: AXFR refused means serial only; a zone NSD does not load fails with the reason" {
+@test "verification: AXFR refused means serial only; a pattern whose zonefile is elsewhere is refused at start" {
 	ini_worker "retry_backoff = 1"
 	NSD_XFR=0 start_nsd pattern
 	ini_nsd_backend nsd
