@@ -72,6 +72,8 @@ stop_with() {
 		return 1
 	fi
 	grep -q 'run-demo: stopped' "$DEMO_OUT" || { cat "$DEMO_OUT" >&2; return 1; }
+	# and quietly: no error of the script itself on the way
+	! grep 'run-demo: line [0-9]*:' "$DEMO_OUT" >&2
 }
 
 teardown() {
