@@ -96,6 +96,10 @@ $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
 
+# The demo (scripts/run-demo): Ctrl-C, or SIGTERM / SIGHUP / SIGINT to make
+# alone, stops everything it started.
+# make runs the script itself (no shell between): it is make's child.
+run: export DADNS_BUILD = $(CURDIR)/$(BUILD)
 run: all
 	@scripts/run-demo
 
@@ -113,13 +117,14 @@ UNIT_SED    = -e 's|/usr/local/bin/|$(BINDIR)/|g' -e 's|/etc/dadns/|$(SYSCONFDIR
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)/examples \
-	  $(DESTDIR)$(SYSCONFDIR)/dadns
+	  $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(SYSCONFDIR)/dadns
 	install -m 0755 $(addprefix $(BUILD)/,$(PROGRAMS)) $(DESTDIR)$(BINDIR)/
 	set -e; for u in $(UNITS); do \
 	  sed $(UNIT_SED) "$$u" >"$(DESTDIR)$(UNITDIR)/$${u#systemd/}"; \
 	  chmod 0644 "$(DESTDIR)$(UNITDIR)/$${u#systemd/}"; done
 	cp -R examples/. $(DESTDIR)$(DOCDIR)/examples/
 	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 docs/*.md $(DESTDIR)$(DOCDIR)/docs/
 	[ -e $(DESTDIR)$(SYSCONFDIR)/dadns/dadns.ini ] || \
 	  install -m 0640 examples/dadns.ini $(DESTDIR)$(SYSCONFDIR)/dadns/dadns.ini
 
@@ -128,7 +133,8 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(PROGRAMS))
 	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(UNITS)))
 	rm -rf $(DESTDIR)$(DOCDIR)/examples
-	rm -f $(DESTDIR)$(DOCDIR)/README.md
+	rm -f $(DESTDIR)$(DOCDIR)/README.md $(addprefix $(DESTDIR)$(DOCDIR)/,$(wildcard docs/*.md))
+	-rmdir $(DESTDIR)$(DOCDIR)/docs 2>/dev/null
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 	if cmp -s examples/dadns.ini $(DESTDIR)$(SYSCONFDIR)/dadns/dadns.ini; then \
 	  rm -f $(DESTDIR)$(SYSCONFDIR)/dadns/dadns.ini; rmdir $(DESTDIR)$(SYSCONFDIR)/dadns 2>/dev/null || true; fi

@@ -9,7 +9,8 @@
 #define CONFIG_MAX_BACKOFF 16
 
 /* A [backend NAME] section. Which keys apply depends on type:
- *   nsd:   zones_dir, nsd_conf, pattern, control or control_socket, server
+ *   nsd:   zones_dir, nsd_conf, pattern, control or control_socket, server,
+ *          nsd_config
  *   bind:  zones_dir, named_conf, control, server
  *   coredns_mysql, powerdns_mysql: host, port, socket, database, username,
  *          password, tls, tls_ca, tls_cert, tls_key, tls_verify,
@@ -30,6 +31,7 @@ struct config_backend {
 	/* nsd / bind */
 	char *zones_dir;
 	char *nsd_conf;       /* include file dadns owns (nsd without pattern) */
+	char *nsd_config;     /* NSD's own nsd.conf, read with nsd-checkconf (nsd) */
 	char *named_conf;     /* include file dadns owns (bind) */
 	char *pattern;        /* nsd pattern for nsd-control addzone; "" = use nsd_conf */
 	char *control;        /* e.g. "nsd-control -c /etc/nsd/nsd.conf" */

@@ -36,6 +36,7 @@ const struct key config_keys[] = {
 	{ SEC_BACKEND, "zones_dir", T_STR, BO(zones_dir), NULL, 0, 0, B_DNS | B_NULL | B_KNOT },
 	{ SEC_BACKEND, "delay_ms", T_INT, BO(delay_ms), "0", 0, 600000, B_NULL },
 	{ SEC_BACKEND, "nsd_conf", T_STR, BO(nsd_conf), NULL, 0, 0, B_NSD },
+	{ SEC_BACKEND, "nsd_config", T_STR, BO(nsd_config), NULL, 0, 0, B_NSD },
 	{ SEC_BACKEND, "named_conf", T_STR, BO(named_conf), NULL, 0, 0, B_BIND },
 	{ SEC_BACKEND, "pattern", T_STR, BO(pattern), NULL, 0, 0, B_NSD },
 	{ SEC_BACKEND, "control", T_STR, BO(control), NULL, 0, 0, B_DNS },

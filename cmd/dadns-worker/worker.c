@@ -525,7 +525,11 @@ static int open_lanes(struct worker *w)
 		err[0] = '\0';
 		if (l->ops->open(b, &l->state, err, sizeof(err)) < 0) {
 			l->ops = NULL;
-			log_err("worker: backend %s: %s", b->name, err[0] ? err : "cannot open");
+			/* a backend's reason names it already ("backend NAME: ...") */
+			if (!strncmp(err, "backend ", 8))
+				log_err("worker: %s", err);
+			else
+				log_err("worker: backend %s: %s", b->name, err[0] ? err : "cannot open");
 			return -1;
 		}
 		w->n_lanes++;

@@ -4,6 +4,7 @@
 
 #include "cmd/dadnsctl/ctl.h"
 #include "cmd/dadnsctl/ctl_util.h"
+#include "lib/backends/backend.h"
 
 static int creds_empty(const struct config *cfg)
 {
@@ -26,13 +27,37 @@ static void print_json(const struct config *cfg)
 				 "auth_configured", !creds_empty(cfg)));
 }
 
+/* What each enabled backend checks against the system it drives (NSD's
+ * pattern); the first failure into err. */
+static int backends_check(const struct config *cfg, char *err, size_t errlen)
+{
+	const struct backend_ops *ops;
+	size_t i;
+
+	for (i = 0; i < cfg->n_backends; i++) {
+		const struct config_backend *b = &cfg->backends[i];
+
+		ops = backend_find(b->type);
+		if (b->enabled && ops && ops->check && ops->check(b, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int ctl_config_check(struct ctl *c, int argc, char **argv)
 {
 	size_t i, enabled = 0;
+	char err[1024];
 
 	if (argc != 0)
 		return ctl_usage("config check");
 	/* main() loaded the file already and stopped on any error. */
+	if (backends_check(&c->cfg, err, sizeof(err)) < 0) {
+		if (c->json)
+			ctl_json_print(json_pack("{s:b, s:s}", "ok", 0, "error", err));
+		fprintf(stderr, "dadnsctl: %s: %s\n", c->cfg.path, err);
+		return CTL_EXIT_FAIL;
+	}
 	if (c->json) {
 		print_json(&c->cfg);
 		return CTL_EXIT_OK;

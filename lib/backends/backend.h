@@ -38,6 +38,12 @@ struct backend_ops {
 	 * (SOA serial, and record count where the backend can tell)? 0 yes,
 	 * DADNS_ETEMPFAIL with z->error set when not. NULL = no verification. */
 	int (*verify)(void *state, struct backend_zone *z);
+	/* Check the section against the system it drives, without changing
+	 * anything (nsd: the pattern's zonefile in NSD's configuration is where
+	 * dadns writes). Called by `dadnsctl config check` for each enabled
+	 * backend; open makes the same check. 0, or an error with err (one line).
+	 * NULL = nothing to check. */
+	int (*check)(const struct config_backend *cfg, char *err, size_t errlen);
 };
 
 /* The ops of a type name ("nsd", "bind", "coredns_mysql", "powerdns_mysql",

@@ -6,7 +6,8 @@
  *                   command per batch (per NSD_BULK_MAX zones) for all
  *                   new zones, one for all deleted ones. NSD keeps the
  *                   registration in its zonelistfile. The pattern's
- *                   zonefile must be "<zones_dir>/%s.zone".
+ *                   zonefile must be "<zones_dir>/%s.zone": open asks
+ *                   NSD's configuration (nsd_conf.c) and refuses otherwise.
  *   pattern empty   the include file nsd_conf (dadns owns it) holds a zone:
  *                   stanza per zone; one nsd-control reconfig per batch
  *                   that adds or removes zones.
@@ -18,12 +19,14 @@
  * Per batch: [delzones] + [addzones] + one reload per changed zone, or one
  * reload for them all.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/backends/backend.h"
 #include "lib/backends/dnsfile.h"
+#include "lib/backends/nsd_conf.h"
 #include "lib/log.h"
 #include "lib/util.h"
 
@@ -33,6 +36,7 @@ struct nsd_state {
 	char *pattern;    /* pattern mode */
 	struct dnsfile_ctl ctl;
 	struct dnsfile_server srv;
+	struct nsd_conf nc; /* NSD's nsd.conf and logfile */
 	int verify;
 	int timeout;
 	int need_sync;      /* include mode: reconfig before trusting the file */
@@ -61,6 +65,7 @@ static void nsd_close(void *state)
 	free(st->zones_dir);
 	free(st->include);
 	free(st->pattern);
+	nsd_conf_deinit(&st->nc);
 	dnsfile_ctl_deinit(&st->ctl);
 	free(st);
 }
@@ -86,7 +91,10 @@ static int nsd_open(const struct config_backend *cfg, void **state, char *err, s
 	st = xcalloc(1, sizeof(*st));
 	rc = dnsfile_check_config(cfg, pattern_mode ? NULL : cfg->nsd_conf, "nsd_conf", &st->srv,
 				  err, errlen);
+	if (rc == 0)
+		rc = nsd_conf_check(cfg, &st->nc, err, errlen);
 	if (rc < 0) {
+		nsd_conf_deinit(&st->nc);
 		free(st);
 		return rc;
 	}
@@ -331,6 +339,7 @@ static void nsd_apply(void *state, struct backend_zone *zones, size_t n)
 		st->swept = 1;
 	}
 	dnsfile_ctl_batch_start(&st->ctl);
+	nsd_conf_mark(&st->nc);
 	items = dnsfile_batch_prepare(st->zones_dir, st->ctl.label, zones, n);
 	if (st->pattern) {
 		nsd_apply_pattern(st, items, n);
@@ -356,15 +365,21 @@ static int nsd_exists(void *state, const char *domain)
 static int nsd_verify(void *state, struct backend_zone *z)
 {
 	struct nsd_state *st = state;
+	char path[PATH_MAX];
 	int rc;
 
 	if (!st->verify)
 		return 0;
 	rc = dnsfile_verify(&st->srv, st->ctl.label, st->verify_until, z);
-	if (rc < 0 && st->pattern)
-		log_debug("%s: is the zonefile of pattern %s \"%s/%%s%s\"?", st->ctl.label,
-			  st->pattern, st->zones_dir, DNSFILE_SUFFIX);
+	/* Why NSD did not load it, in NSD's words, when it said so. */
+	if (rc < 0 && dnsfile_zone_path(st->zones_dir, z->domain, path, sizeof(path)) == 0)
+		nsd_conf_explain(&st->nc, st->ctl.label, path, z);
 	return rc;
+}
+
+static int nsd_check(const struct config_backend *cfg, char *err, size_t errlen)
+{
+	return nsd_conf_check(cfg, NULL, err, errlen);
 }
 
 const struct backend_ops backend_nsd_ops = {
@@ -374,4 +389,5 @@ const struct backend_ops backend_nsd_ops = {
 	.apply = nsd_apply,
 	.exists = nsd_exists,
 	.verify = nsd_verify,
+	.check = nsd_check,
 };

@@ -174,7 +174,8 @@ ini_worker() {
 # ini_nsd_backend [NAME]: a [backend NAME] (default nsd) for the NSD started
 # by start_nsd, in its mode (pattern dadns, or the include file). With
 # NSD_DIRECT=1 the worker speaks to NSD's control socket itself
-# (control_socket, no control key: nsd-control is never run).
+# (control_socket, no control key: nsd-control is never run). nsd_config
+# names start_nsd's nsd.conf (the worker checks the pattern against it).
 ini_nsd_backend() {
 	local name=${1:-nsd}
 	{
@@ -192,6 +193,7 @@ ini_nsd_backend() {
 		else
 			echo "control = $NSD_CONTROL"
 		fi
+		echo "nsd_config = $NSD_CONF"
 		echo "server = 127.0.0.1:$NSD_PORT"
 		echo "timeout = 10"
 	} >>"$INI"

@@ -94,8 +94,11 @@ start_nginx_tls() {
 
 @test "every example configuration passes dadnsctl config check" {
 	local f n=0
+	# The NSD backends are checked against the example nsd.conf (its
+	# pattern's zonefile must be where they write), not this machine's.
 	for f in "$DADNS_SRC"/examples/dadns.ini "$DADNS_SRC"/examples/topology-*/*.ini; do
-		run "$DADNS_BUILD/dadnsctl" -c "$f" config check
+		DADNS_BACKEND_NSD_NSD_CONFIG=$DADNS_SRC/examples/nsd/nsd.conf \
+			run "$DADNS_BUILD/dadnsctl" -c "$f" config check
 		[ "$status" -eq 0 ] || fail "$f: $output"
 		n=$((n + 1))
 	done
@@ -109,4 +112,19 @@ start_nginx_tls() {
 	grep -q '^type = coredns_mysql' "$DADNS_SRC/examples/topology-b/dadns.ini"
 	[ "$(grep -c '^\[backend ' "$DADNS_SRC/examples/topology-b/dadns.ini")" -ge 2 ]
 	grep -q '^\[peer ' "$DADNS_SRC/examples/topology-c/dadns.ini"
+	# The NSD examples use the worker's own control socket client.
+	local nsd
+	for f in "$DADNS_SRC"/examples/dadns.ini "$DADNS_SRC"/examples/topology-[ac]/*.ini; do
+		nsd=$(awk '/^\[/ {sec = $0} sec == "[backend nsd]"' "$f")
+		grep -q '^control_socket = /run/nsd/nsd.ctl$' <<<"$nsd" || fail "$f: no control_socket"
+		! grep -q '^control = ' <<<"$nsd" || fail "$f: [backend nsd] has control set"
+	done
+	# Another zones_dir than the pattern's: refused, naming both paths.
+	sed 's|^zones_dir = /var/lib/dadns/nsd$|zones_dir = /var/lib/dadns/elsewhere|' \
+		"$DADNS_SRC/examples/dadns.ini" >"$TMP/moved.ini"
+	DADNS_BACKEND_NSD_NSD_CONFIG=$DADNS_SRC/examples/nsd/nsd.conf \
+		run "$DADNS_BUILD/dadnsctl" -c "$TMP/moved.ini" config check
+	[ "$status" -eq 1 ] || fail "zones_dir elsewhere passed: $output"
+	[[ "$output" == *"/var/lib/dadns/nsd/%s.zone"*"/var/lib/dadns/elsewhere/%s.zone"* ]] ||
+		fail "both paths not named: $output"
 }

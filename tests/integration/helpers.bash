@@ -11,14 +11,8 @@
 : "${DADNS_BUILD:=$BATS_TEST_DIRNAME/../../build}"
 DADNS_BUILD=$(cd "$DADNS_BUILD" && pwd)
 DADNS_SRC=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-# Test zones: the checkout's copy when present, else the team's shared set.
-if [ -z "${DADNS_ZONES:-}" ]; then
-	if [ -d "$DADNS_SRC/tests/data/zones" ]; then
-		DADNS_ZONES="$DADNS_SRC/tests/data/zones"
-	else
-		DADNS_ZONES=/work/shared/zones
-	fi
-fi
+# Test zones: the checkout's own (DADNS_ZONES may name another set).
+: "${DADNS_ZONES:=$DADNS_SRC/tests/data/zones}"
 DA_USER=da-admin
 DA_PASS='pa55:w0rd&x'
 DA_HOST=da1.example.net

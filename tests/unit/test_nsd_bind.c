@@ -19,6 +19,7 @@
 #include "tests/unit/tap.h"
 
 static char dir[256];
+static char nsd_conf[300];  /* NSD's nsd.conf for the pattern checks */
 
 static const char fake_script[] =
 	"#!/bin/sh\n"
@@ -142,6 +143,7 @@ static void config(struct config_backend *cfg, const char *type, int pattern, ch
 	cfg->verify = 1;
 	cfg->zones_dir = zones;
 	cfg->control = control;
+	cfg->nsd_config = nsd_conf;
 	cfg->server = "127.0.0.1:9";  /* nothing answers: exists cannot tell */
 	if (!strcmp(type, "bind"))
 		cfg->named_conf = include;
@@ -177,6 +179,81 @@ static void test_open_errors(const struct backend_ops *nsd, const struct backend
 	ok(bind->open(&cfg, &st, err, sizeof(err)) < 0 && strstr(err, "named_conf"),
 	   "relative named_conf refused: %s", err);
 	ok(st == NULL, "no state on error");
+}
+
+/* An nsd.conf NAME in dir whose pattern dadns has zonefile zf. */
+static char *conf_with(const char *name, const char *zf)
+{
+	char *text = xasprintf("server:\n\tzonesdir: \"%s\"\n\tlogfile: \"%s/nsd.log\"\n"
+			       "pattern:\n\tname: \"dadns\"\n\tzonefile: \"%s\"\n", dir, dir, zf);
+
+	write_file(name, text, 0644);
+	free(text);
+	return xasprintf("%s/%s", dir, name);
+}
+
+/* nsd_conf: an nsd.conf whose pattern agrees with zones_dir zones. */
+static void nsd_conf_for(const char *zones)
+{
+	char *zf = xasprintf("%s/%%s.zone", zones), *c = conf_with("nsd.conf", zf);
+
+	snprintf(nsd_conf, sizeof(nsd_conf), "%s", c);
+	free(zf);
+	free(c);
+}
+
+/* The pattern's zonefile in NSD's configuration must be where dadns
+ * writes: open and check (what dadnsctl config check runs) refuse
+ * otherwise, naming both paths. */
+static void test_pattern_check(const struct backend_ops *ops, char *zones, char *control)
+{
+	struct config_backend cfg;
+	char err[1024], *conf, *want = xasprintf("%s/%%s.zone", zones);
+	char *other = xasprintf("%s/other/%%s.db", dir), *rel, *link, *slash, *ctl;
+	void *st = NULL;
+
+	config(&cfg, "nsd", 1, zones, NULL, control);
+	conf = conf_with("wrong.conf", other);
+	cfg.nsd_config = conf;
+	ok(ops->open(&cfg, &st, err, sizeof(err)) < 0 && st == NULL, "zonefile elsewhere: not opened");
+	ok(strstr(err, other) && strstr(err, want) && !strchr(err, '\n'),
+	   "one line naming both paths: %s", err);
+	err[0] = '\0';
+	ok(ops->check && ops->check(&cfg, err, sizeof(err)) < 0 && strstr(err, other) &&
+	   strstr(err, want), "check says the same: %s", err);
+	/* The conf named by control's -c when nsd_config is not set. */
+	ctl = xasprintf("nsd-control -c %s", conf);
+	cfg.nsd_config = NULL;
+	cfg.control = ctl;
+	ok(ops->check(&cfg, err, sizeof(err)) < 0 && strstr(err, other), "control's -c is read");
+	free(conf);
+	free(ctl);
+
+	config(&cfg, "nsd", 1, zones, NULL, control);
+	cfg.pattern = "nope";
+	ok(ops->check(&cfg, err, sizeof(err)) < 0 && strstr(err, "nope"),
+	   "a pattern NSD does not have: %s", err);
+
+	/* The same files: relative to zonesdir, a trailing slash, a symlink. */
+	config(&cfg, "nsd", 1, zones, NULL, control);
+	rel = xasprintf("zones/%%s.zone");
+	conf = conf_with("rel.conf", rel);
+	cfg.nsd_config = conf;
+	is_int(ops->check(&cfg, err, sizeof(err)), 0, "relative to zonesdir: same files");
+	free(conf);
+	slash = xasprintf("%s/", zones);
+	cfg.zones_dir = slash;
+	cfg.nsd_config = nsd_conf;
+	is_int(ops->check(&cfg, err, sizeof(err)), 0, "zones_dir with a trailing slash");
+	link = xasprintf("%s/zlink", dir);
+	ok(symlink(zones, link) == 0, "symlink to zones");
+	cfg.zones_dir = link;
+	is_int(ops->check(&cfg, err, sizeof(err)), 0, "zones_dir through a symlink");
+	free(rel);
+	free(slash);
+	free(link);
+	free(other);
+	free(want);
 }
 
 static void test_nsd_pattern(const struct backend_ops *ops, char *zones, char *control)
@@ -438,9 +515,12 @@ int main(void)
 	snprintf(zones, sizeof(zones), "%s/zones", dir);
 	snprintf(control, sizeof(control), "%s/fake-control", dir);
 	write_file("fake-control", fake_script, 0755);
+	nsd_conf_for(zones);
 	ok(nsd && bind && nsd->apply && bind->apply && nsd->verify && bind->exists,
 	   "both types registered with their ops");
 	test_open_errors(nsd, bind);
+	mkdir(zones, 0755);
+	test_pattern_check(nsd, zones, control);
 	test_nsd_pattern(nsd, zones, control);
 	test_batched(nsd, "nsd", 1, zones, NULL, control, "addzones|reload");
 	test_bulk_chunks(nsd, zones, control);
