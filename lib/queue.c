@@ -8,6 +8,7 @@
 #include "lib/log.h"
 #include "lib/queue.h"
 #include "lib/status.h"
+#include "lib/status_ui.h"
 #include "lib/util.h"
 
 /* Statements of one call, prepared on first use and finalized at the end. */
@@ -512,6 +513,18 @@ static int record_metrics(struct q_stmts *q, const struct queue_outcome *o, int6
 	return status_latency_record(q->st, o->backend, now - (created > updated ? created : updated));
 }
 
+/* The operator's page: the pushes this apply served (lib/status_ui.h). */
+static int served(struct q_stmts *q, const struct queue_outcome *o, int64_t now)
+{
+	int64_t max_id = 0;
+	size_t i;
+
+	for (i = 0; i < o->n_jobs; i++)
+		if (o->jobs[i]->id > max_id)
+			max_id = o->jobs[i]->id;
+	return status_ui_served(q->st, o->backend, o->domain, o->present, max_id, now);
+}
+
 static int record_one(struct q_stmts *q, struct queue_outcome *o, const struct queue_policy *p,
 		      int64_t now)
 {
@@ -527,7 +540,9 @@ static int record_one(struct q_stmts *q, struct queue_outcome *o, const struct q
 	if (rc < 0)
 		return rc;
 	if (o->result == 0) {
-		rc = supersede(q, o, now);
+		rc = served(q, o, now);
+		if (rc == 0)
+			rc = supersede(q, o, now);
 		for (i = 0; i < o->n_jobs && rc == 0; i++)
 			if (o->finished[i])
 				rc = job_done(q, o->jobs[i]->id, now);
