@@ -251,7 +251,7 @@ static int dead_jobs_json(struct store *st, json_t *out)
 		json_array_append_new(out, json_pack("{s:I, s:o, s:o, s:o, s:i, s:o, s:o, s:o}", "id",
 			(json_int_t)sqlite3_column_int64(q, 0), "domain", status_ui_str(col_text(q, 1)),
 			"op", status_ui_str(col_text(q, 2)), "backends", status_ui_str(col_text(q, 3)),
-			sqlite3_column_int(q, 4), "attempt", "error", status_ui_str(col_text(q, 5)),
+			"attempt", sqlite3_column_int(q, 4), "error", status_ui_str(col_text(q, 5)),
 			"created_at", status_ui_time(sqlite3_column_int64(q, 6)),
 			"updated_at", status_ui_time(sqlite3_column_int64(q, 7))));
 	rc = ui_rc(st, rc);

@@ -218,7 +218,7 @@
     }
     for (let h = 0; h <= 24; h += 3) {
       const t = new Date(start + h * 3600000);
-      const x = Math.min((h * 60) * w, W - 20);
+      const x = Math.min((h * 60) * w, W - 32);
       g.append(svg('text', { x: x, y: H + 13 }, String(t.getHours()).padStart(2, '0') + ':' + String(t.getMinutes()).padStart(2, '0')));
     }
     g.append(svg('text', { x: 2, y: 10 }, max + '/min'));
