@@ -25,6 +25,7 @@ enum q_stmt {
 	Q_INSERT,
 	Q_ZONE_UPDATED,
 	Q_JOB_CREATED,
+	Q_SERVED,
 	Q_MAX
 };
 
@@ -67,6 +68,7 @@ static const char *const q_sql[Q_MAX] = {
 		" created_at, updated_at) VALUES(?1, ?2, ?3, 'retry', ?4, ?5, ?6, ?7, ?8, ?8)",
 	[Q_ZONE_UPDATED] = "SELECT updated_at FROM zones WHERE domain = ?1",
 	[Q_JOB_CREATED] = "SELECT created_at FROM jobs WHERE id = ?1",
+	[Q_SERVED] = STATUS_UI_SQL_SERVED,
 };
 
 struct q_stmts {
@@ -517,12 +519,21 @@ static int record_metrics(struct q_stmts *q, const struct queue_outcome *o, int6
 static int served(struct q_stmts *q, const struct queue_outcome *o, int64_t now)
 {
 	int64_t max_id = 0;
+	sqlite3_stmt *s;
 	size_t i;
 
 	for (i = 0; i < o->n_jobs; i++)
 		if (o->jobs[i]->id > max_id)
 			max_id = o->jobs[i]->id;
-	return status_ui_served(q->st, o->backend, o->domain, o->present, max_id, now);
+	s = q_get(q, Q_SERVED);
+	if (!s)
+		return DADNS_EIO;
+	sqlite3_bind_text(s, 1, o->backend, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, o->domain, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now);
+	sqlite3_bind_text(s, 4, o->present ? "rawsave" : "delete", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, max_id);
+	return q_done(q, s);
 }
 
 static int record_one(struct q_stmts *q, struct queue_outcome *o, const struct queue_policy *p,

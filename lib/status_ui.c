@@ -9,11 +9,6 @@
 #include "lib/status.h"
 #include "lib/status_ui.h"
 
-#define SQL_SERVED                                                                            \
-	"INSERT OR IGNORE INTO push_served(seq, backend, served_at, ms)"                      \
-	" SELECT seq, ?1, ?3, max(?3 - at, 0) FROM push_log WHERE domain = ?2 AND result = 'ok'" \
-	" AND op = ?4 AND job_id <= ?5 AND seq > coalesce((SELECT max(seq) FROM push_log"     \
-	"  WHERE domain = ?2 AND result = 'ok' AND op <> ?4 AND job_id <= ?5), 0)"
 #define SQL_REFUSED                                                                           \
 	"INSERT INTO push_log(at, domain, op, hostname, result, detail)"                       \
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
@@ -95,24 +90,6 @@ static const char *col_text(sqlite3_stmt *q, int i)
 	return (const char *)sqlite3_column_text(q, i);
 }
 
-int status_ui_served(struct store *st, const char *backend, const char *domain, int present,
-		     int64_t max_job_id, int64_t now)
-{
-	sqlite3_stmt *q = NULL;
-	int rc;
-
-	if (ui_prepare(st, SQL_SERVED, &q) < 0)
-		return DADNS_EIO;
-	sqlite3_bind_text(q, 1, backend, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, domain, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 3, now);
-	sqlite3_bind_text(q, 4, present ? "rawsave" : "delete", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 5, max_job_id);
-	rc = ui_rc(st, sqlite3_step(q));
-	sqlite3_finalize(q);
-	return rc;
-}
-
 static void bind_field(sqlite3_stmt *q, int i, const char *v)
 {
 	size_t n = v ? strlen(v) : 0;
@@ -152,23 +129,21 @@ int status_ui_refused(struct store *st, const char *action, const char *domain,
 	return store_commit(st);
 }
 
-/* The state of push seq (domain) on each enabled backend. */
-static int push_served_json(struct store *st, const struct config *cfg, int64_t seq,
-			    const char *domain, int accepted, json_t *served)
+/* The state of push seq (domain) on each enabled backend; qs and qf are
+ * SQL_PUSH_SERVED and SQL_BS_FAIL, prepared once by the caller. */
+static int push_served_json(struct store *st, const struct config *cfg, sqlite3_stmt *qs,
+			    sqlite3_stmt *qf, int64_t seq, const char *domain, int accepted, json_t *served)
 {
-	sqlite3_stmt *q = NULL;
 	size_t i;
 	int rc;
 
-	if ((rc = ui_prepare(st, SQL_PUSH_SERVED, &q)) < 0)
-		return rc;
-	sqlite3_bind_int64(q, 1, seq);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		json_object_set_new(served, col_text(q, 0),
+	sqlite3_reset(qs);
+	sqlite3_bind_int64(qs, 1, seq);
+	while ((rc = sqlite3_step(qs)) == SQLITE_ROW)
+		json_object_set_new(served, col_text(qs, 0),
 				    json_pack("{s:s, s:I, s:o}", "state", "served", "ms",
-					      (json_int_t)sqlite3_column_int64(q, 2), "at",
-					      status_ui_time(sqlite3_column_int64(q, 1))));
-	sqlite3_finalize(q);
+					      (json_int_t)sqlite3_column_int64(qs, 2), "at",
+					      status_ui_time(sqlite3_column_int64(qs, 1))));
 	if ((rc = ui_rc(st, rc)) < 0 || !accepted)
 		return rc;
 	for (i = 0; i < cfg->n_backends && rc == 0; i++) {
@@ -176,15 +151,13 @@ static int push_served_json(struct store *st, const struct config *cfg, int64_t 
 
 		if (!cfg->backends[i].enabled || json_object_get(served, b))
 			continue;
-		if ((rc = ui_prepare(st, SQL_BS_FAIL, &q)) < 0)
-			return rc;
-		sqlite3_bind_text(q, 1, b, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, domain, -1, SQLITE_STATIC);
-		rc = sqlite3_step(q);
+		sqlite3_reset(qf);
+		sqlite3_bind_text(qf, 1, b, -1, SQLITE_STATIC);
+		sqlite3_bind_text(qf, 2, domain, -1, SQLITE_STATIC);
+		rc = sqlite3_step(qf);
 		json_object_set_new(served, b, json_pack("{s:s}", "state",
 							 rc == SQLITE_ROW ? "failing" : "pending"));
 		rc = rc == SQLITE_ROW ? 0 : ui_rc(st, rc);
-		sqlite3_finalize(q);
 	}
 	return rc;
 }
@@ -210,7 +183,7 @@ json_t *status_ui_pushes(struct store *st, const struct config *cfg, const char 
 			 int *rc)
 {
 	json_t *out = json_array();
-	sqlite3_stmt *q = NULL;
+	sqlite3_stmt *q = NULL, *qs = NULL, *qf = NULL;
 	int step;
 
 	*rc = ui_prepare(st, SQL_PUSHES, &q);
@@ -227,15 +200,19 @@ json_t *status_ui_pushes(struct store *st, const struct config *cfg, const char 
 	}
 	*rc = ui_rc(st, step);
 	sqlite3_finalize(q);
-	/* Second pass: a statement per row, the first one finished. */
+	/* Second pass, the first statement finished: where each push is served. */
+	if (*rc == 0 && (*rc = ui_prepare(st, SQL_PUSH_SERVED, &qs)) == 0)
+		*rc = ui_prepare(st, SQL_BS_FAIL, &qf);
 	for (size_t i = 0; i < json_array_size(out) && *rc == 0; i++) {
 		json_t *row = json_array_get(out, i);
 
-		*rc = push_served_json(st, cfg, json_integer_value(json_object_get(row, "seq")),
+		*rc = push_served_json(st, cfg, qs, qf, json_integer_value(json_object_get(row, "seq")),
 				       json_string_value(json_object_get(row, "domain")),
 				       !strcmp(json_string_value(json_object_get(row, "result")), "ok"),
 				       json_object_get(row, "served"));
 	}
+	sqlite3_finalize(qs);
+	sqlite3_finalize(qf);
 	return out;
 }
 

@@ -6,7 +6,7 @@
  *   written by a trigger on jobs in the push's own transaction (owner and
  *   serial as stored then); a refused one by the intake (status_ui_refused).
  * - push_served(seq, backend): when a backend first served a push, written
- *   by the worker with the outcome (status_ui_served): a successful apply of
+ *   by the worker with the outcome (STATUS_UI_SQL_SERVED): a successful apply of
  *   the domain's current state serves every earlier push of the same kind
  *   (rawsave or delete) since the last push of the other kind, whose job was
  *   created before the apply's claim (job id <= the apply's newest job).
@@ -36,11 +36,14 @@
  * sentence ("bad URL encoding", "domain is too long", ...). */
 int status_ui_zone_query(const char *query, char out[DOMAIN_MAX + 1], const char **why);
 
-/* The worker, inside its outcome transaction: backend served domain
- * (present: written; else deleted) by an apply whose newest claimed job is
- * max_job_id, recorded at now. Returns 0, DADNS_EBUSY, DADNS_EIO. */
-int status_ui_served(struct store *st, const char *backend, const char *domain, int present,
-		     int64_t max_job_id, int64_t now);
+/* The worker (lib/queue.c, inside its outcome transaction): ?1 backend
+ * served ?2 domain at ?3 (ms) by an apply of ?4 'rawsave' (written) or
+ * 'delete' whose newest claimed job is ?5. */
+#define STATUS_UI_SQL_SERVED                                                                  \
+	"INSERT OR IGNORE INTO push_served(seq, backend, served_at, ms)"                      \
+	" SELECT seq, ?1, ?3, max(?3 - at, 0) FROM push_log WHERE domain = ?2 AND result = 'ok'" \
+	" AND op = ?4 AND job_id <= ?5 AND seq > coalesce((SELECT max(seq) FROM push_log"     \
+	"  WHERE domain = ?2 AND result = 'ok' AND op <> ?4 AND job_id <= ?5), 0)"
 
 /* The intake: log a refused push (result "rejected" or "error") with its
  * action ("rawsave", "delete"), domain, hostname and why (each may be NULL;
