@@ -191,7 +191,7 @@
       g.append(r);
       if (b.n) g.append(svg('text', { x: i * w + w / 2, y: H - h - 2, 'text-anchor': 'middle' }, b.n));
       const lab = b.le_ms === null ? '+∞' : b.le_ms < 1000 ? b.le_ms : b.le_ms < 60000 ? b.le_ms / 1000 + 's' : b.le_ms / 60000 + 'm';
-      g.append(svg('text', { x: i * w + w / 2, y: H + 12, 'text-anchor': 'middle' }, lab));
+      if (i % 2 === 0 || i === n - 1) g.append(svg('text', { x: i * w + w / 2, y: H + 12, 'text-anchor': 'middle' }, lab));
     });
     g.append(svg('line', { class: 'axis', x1: 0, y1: H, x2: W, y2: H }));
     const bound = (v) => (v === null ? (l.count ? '> 2 h' : '–') : '≤ ' + ms(v));
@@ -213,8 +213,8 @@
       const a = pm.ok[i], r = pm.refused[i];
       if (!a && !r) continue;
       const ha = (a / max) * (H - 12), hr = (r / max) * (H - 12);
-      g.append(svg('rect', { class: 'bar', x: i * w, y: H - ha, width: Math.max(w, 1), height: ha }));
-      if (r) g.append(svg('rect', { class: 'bar-refused', x: i * w, y: H - ha - hr, width: Math.max(w, 1), height: hr }));
+      g.append(svg('rect', { class: 'bar', x: i * w, y: H - ha, width: Math.max(w, 2), height: ha }));
+      if (r) g.append(svg('rect', { class: 'bar-refused', x: i * w, y: H - ha - hr, width: Math.max(w, 2), height: hr }));
     }
     for (let h = 0; h <= 24; h += 3) {
       const t = new Date(start + h * 3600000);

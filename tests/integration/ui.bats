@@ -148,7 +148,9 @@ browse() {
 	local weight
 	weight=$(jq '.perf.html + ([.perf.resources[] | select(.name | test("/ui/")) | .size] | add)' "$P")
 	echo "# page and assets: $weight octets; first contentful paint $(jq '.perf.paint["first-contentful-paint"]' "$P") ms;" \
-		"DOMContentLoaded $(jq .perf.dom_content_loaded_ms "$P") ms; load $(jq .perf.load_ms "$P") ms" >&3
+		"DOMContentLoaded $(jq .perf.dom_content_loaded_ms "$P") ms; load $(jq .perf.load_ms "$P") ms;" \
+		"HTML requested at $(jq .perf.html_request_ms "$P") ms, received by $(jq .perf.html_response_ms "$P") ms;" \
+		"$(jq -r '[.perf.resources[] | "\(.name | sub(".*/"; "")) at \(.start_ms) ms took \(.ms) ms"] | join(", ")' "$P")" >&3
 	[ "$weight" -gt 1000 ] && [ "$weight" -lt 102400 ] || fail "page weight $weight"
 	# the screenshot the README shows
 	[ "$(head -c 8 "$shot" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "not a PNG"

@@ -69,8 +69,8 @@ PERF = r"""
   const nav = performance.getEntriesByType('navigation')[0];
   const paint = {};
   performance.getEntriesByType('paint').forEach((e) => { paint[e.name] = e.startTime; });
-  const res = performance.getEntriesByType('resource').map((e) => ({ name: e.name, type: e.initiatorType, size: e.decodedBodySize, transfer: e.transferSize }));
-  return { html: nav.decodedBodySize, dom_content_loaded_ms: nav.domContentLoadedEventEnd, load_ms: nav.loadEventEnd, paint: paint, resources: res };
+  const res = performance.getEntriesByType('resource').map((e) => ({ name: e.name, type: e.initiatorType, size: e.decodedBodySize, transfer: e.transferSize, start_ms: Math.round(e.startTime), ms: Math.round(e.duration) }));
+  return { html: nav.decodedBodySize, html_request_ms: nav.requestStart, html_response_ms: nav.responseEnd, dom_content_loaded_ms: nav.domContentLoadedEventEnd, load_ms: nav.loadEventEnd, paint: paint, resources: res };
 })()
 """
 
