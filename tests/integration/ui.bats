@@ -244,3 +244,24 @@ browse() {
 	expect_js .domain nowhere.test
 	expect_js .tombstone null
 }
+
+@test "an address in operator_allow reads the page without credentials; refused pushes are listed" {
+	sed -i 's|^operator_allow = .*|operator_allow = 192.0.2.1, 127.0.0.1/32|' "$INI"
+	start_stack
+	local p
+	for p in /ui/ /ui/ui.js /status/recent /status/charts; do
+		req --no-auth "$p"
+		[ "$HTTP_STATUS" = 200 ] || fail "$p from an allowed address: $HTTP_STATUS"
+	done
+	# A push the intake refuses: logged with its reason, counted in its minute.
+	printf 'this is not a zone\n' >"$TMP/bad.db"
+	push_zone refused.test "$TMP/bad.db"
+	[ "$(answer error)" = 1 ] || fail "the bad zone was accepted: $HTTP_BODY"
+	req --no-auth /status/recent
+	expect_js '.pushes[0] | [.domain, .action, .result, .hostname] | join(" ")' \
+		"refused.test rawsave rejected $DA_HOST"
+	expect_js '.pushes[0].detail | length > 0' true
+	req --no-auth /status/charts
+	expect_js '.per_minute.refused | add' 1
+	expect_js '.per_minute.ok | add' 0
+}
