@@ -257,7 +257,7 @@ static int runs_json(struct store *st, const char *program, json_t *out)
 	return rc;
 }
 
-/* Run fill inside one read transaction; NULL with err set on failure. */
+/* j when rc is 0, else NULL (j freed) with err set. */
 static json_t *ui_read(struct store *st, json_t *j, int rc, char *err, size_t errlen)
 {
 	if (rc == 0)
