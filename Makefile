@@ -57,6 +57,17 @@ prog_objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard cmd/$(1)/*.c))
 $(addprefix $(BUILD)/,$(PROGRAMS)): $(BUILD)/%: $$(call prog_objs,$$*) $(BUILD)/libdadns.a
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BUILD)/libdadns.a $(LDLIBS)
 
+# The operator's page (ui/) is compiled into dadns-intake: one binary, no
+# files to install or find at run time (README "The operator's page").
+UI_SRC    := $(sort $(wildcard ui/*))
+$(BUILD)/gen/ui_assets.c: $(UI_SRC) scripts/embed
+	@mkdir -p $(dir $@)
+	scripts/embed $(UI_SRC) >$@.tmp && mv $@.tmp $@
+$(BUILD)/obj/gen/ui_assets.o: $(BUILD)/gen/ui_assets.c cmd/dadns-intake/ui_assets.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+$(BUILD)/dadns-intake: $(BUILD)/obj/gen/ui_assets.o
+
 $(UNIT_BIN): $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/libdadns.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libdadns.a $(LDLIBS)

@@ -8,6 +8,7 @@
 #include "lib/log.h"
 #include "lib/queue.h"
 #include "lib/status.h"
+#include "lib/status_ui.h"
 #include "lib/util.h"
 
 /* Statements of one call, prepared on first use and finalized at the end. */
@@ -24,6 +25,7 @@ enum q_stmt {
 	Q_INSERT,
 	Q_ZONE_UPDATED,
 	Q_JOB_CREATED,
+	Q_SERVED,
 	Q_MAX
 };
 
@@ -66,6 +68,7 @@ static const char *const q_sql[Q_MAX] = {
 		" created_at, updated_at) VALUES(?1, ?2, ?3, 'retry', ?4, ?5, ?6, ?7, ?8, ?8)",
 	[Q_ZONE_UPDATED] = "SELECT updated_at FROM zones WHERE domain = ?1",
 	[Q_JOB_CREATED] = "SELECT created_at FROM jobs WHERE id = ?1",
+	[Q_SERVED] = STATUS_UI_SQL_SERVED,
 };
 
 struct q_stmts {
@@ -512,6 +515,27 @@ static int record_metrics(struct q_stmts *q, const struct queue_outcome *o, int6
 	return status_latency_record(q->st, o->backend, now - (created > updated ? created : updated));
 }
 
+/* The operator's page: the pushes this apply served (lib/status_ui.h). */
+static int served(struct q_stmts *q, const struct queue_outcome *o, int64_t now)
+{
+	int64_t max_id = 0;
+	sqlite3_stmt *s;
+	size_t i;
+
+	for (i = 0; i < o->n_jobs; i++)
+		if (o->jobs[i]->id > max_id)
+			max_id = o->jobs[i]->id;
+	s = q_get(q, Q_SERVED);
+	if (!s)
+		return DADNS_EIO;
+	sqlite3_bind_text(s, 1, o->backend, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, o->domain, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now);
+	sqlite3_bind_text(s, 4, o->present ? "rawsave" : "delete", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, max_id);
+	return q_done(q, s);
+}
+
 static int record_one(struct q_stmts *q, struct queue_outcome *o, const struct queue_policy *p,
 		      int64_t now)
 {
@@ -527,7 +551,9 @@ static int record_one(struct q_stmts *q, struct queue_outcome *o, const struct q
 	if (rc < 0)
 		return rc;
 	if (o->result == 0) {
-		rc = supersede(q, o, now);
+		rc = served(q, o, now);
+		if (rc == 0)
+			rc = supersede(q, o, now);
 		for (i = 0; i < o->n_jobs && rc == 0; i++)
 			if (o->finished[i])
 				rc = job_done(q, o->jobs[i]->id, now);

@@ -152,6 +152,53 @@ static const char *const migrations[] = {
 	"  unanswered INTEGER NOT NULL DEFAULT 0,"
 	"  checked_at INTEGER NOT NULL,"
 	"  behind_since INTEGER);",
+	/* 5: the operator's page (GET /ui/, lib/status_ui.h). push_log keeps the
+	 * last 200 DA pushes and deletes: accepted ones written by a trigger on
+	 * jobs (owner and serial as stored then), refused ones by the intake;
+	 * push_served(seq, backend) when that backend first served the push
+	 * (written by the worker with the outcome); push_minutes is a ring of
+	 * 1440 per-minute counters, slot = minute % 1440, a slot reset when a
+	 * newer minute reaches it. */
+	"CREATE TABLE IF NOT EXISTS push_log("
+	"  seq INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  domain TEXT NOT NULL,"
+	"  op TEXT NOT NULL,"
+	"  hostname TEXT NOT NULL DEFAULT '',"
+	"  serial INTEGER,"
+	"  result TEXT NOT NULL,"
+	"  job_id INTEGER,"
+	"  detail TEXT);"
+	"CREATE INDEX IF NOT EXISTS push_log_domain ON push_log(domain, seq);"
+	"CREATE TABLE IF NOT EXISTS push_served("
+	"  seq INTEGER NOT NULL,"
+	"  backend TEXT NOT NULL,"
+	"  served_at INTEGER NOT NULL,"
+	"  ms INTEGER NOT NULL,"
+	"  PRIMARY KEY(seq, backend)) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS push_minutes("
+	"  slot INTEGER PRIMARY KEY,"
+	"  minute INTEGER NOT NULL,"
+	"  ok INTEGER NOT NULL DEFAULT 0,"
+	"  refused INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TRIGGER IF NOT EXISTS push_log_da AFTER INSERT ON jobs WHEN NEW.source = 'da' BEGIN"
+	"  INSERT INTO push_log(at, domain, op, hostname, serial, result, job_id)"
+	"  VALUES(NEW.created_at, NEW.domain, CASE NEW.op WHEN 'delete' THEN 'delete' ELSE 'rawsave' END,"
+	"   COALESCE((SELECT hostname FROM zones WHERE domain = NEW.domain),"
+	"            (SELECT hostname FROM tombstones WHERE domain = NEW.domain), ''),"
+	"   COALESCE((SELECT serial FROM zones WHERE domain = NEW.domain),"
+	"            (SELECT serial FROM tombstones WHERE domain = NEW.domain)), 'ok', NEW.id);"
+	"  INSERT INTO push_minutes(slot, minute, ok, refused)"
+	"  VALUES((NEW.created_at / 60000) % 1440, NEW.created_at / 60000, 1, 0)"
+	"  ON CONFLICT(slot) DO UPDATE SET"
+	"   ok = CASE WHEN excluded.minute = minute THEN ok + 1 WHEN excluded.minute > minute THEN 1 ELSE ok END,"
+	"   refused = CASE WHEN excluded.minute > minute THEN 0 ELSE refused END,"
+	"   minute = max(minute, excluded.minute);"
+	" END;"
+	"CREATE TRIGGER IF NOT EXISTS push_log_trim AFTER INSERT ON push_log BEGIN"
+	"  DELETE FROM push_log WHERE seq <= NEW.seq - 200;"
+	"  DELETE FROM push_served WHERE seq <= NEW.seq - 200;"
+	" END;",
 };
 
 sqlite3 *store_db(struct store *st)

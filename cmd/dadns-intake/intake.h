@@ -37,6 +37,7 @@ struct intake_req {
 	struct strbuf answer;      /* URL-encoded key=value&... */
 	const char *allow;         /* Allow header for 405 */
 	const char *answer_type;   /* Content-Type; NULL: text/plain */
+	const char *headers;       /* more header lines, each ending "\r\n", or NULL */
 	int quiet;                 /* 1: log a success at debug (health checks) */
 	int reject;                /* 1: log at warn */
 	char note[512];            /* outcome for the log line */
@@ -80,6 +81,15 @@ void intake_health(struct intake_req *r);
 void intake_count_push(struct intake_req *r, const char *action);
 void intake_status(struct intake_req *r);
 void intake_metrics(struct intake_req *r);
+
+/* The operator's page (ui.c), under the rules of /status, GET or HEAD:
+ * /ui/ and its files, and its JSON (lib/status_ui.h): /status/recent,
+ * /status/charts, /status/zone?domain=D (400 JSON error for a bad query,
+ * 404 for a zone not stored). With the page's security headers. */
+void intake_ui(struct intake_req *r);
+void intake_status_recent(struct intake_req *r);
+void intake_status_charts(struct intake_req *r);
+void intake_status_zone(struct intake_req *r);
 
 /* GET/HEAD /internal/zones[?domain=D], /internal/tombstones and
  * /internal/peers (internal.c): JSON for other dadns nodes, behind the

@@ -8,6 +8,7 @@
 #include "lib/acl.h"
 #include "lib/log.h"
 #include "lib/status.h"
+#include "lib/status_ui.h"
 
 #define METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
@@ -133,6 +134,23 @@ void intake_metrics(struct intake_req *r)
 	status_deinit(&s);
 }
 
+/* The operator's page lists refused pushes too (lib/status_ui.h). */
+static void log_refused(struct intake_req *r, const char *action, const char *result)
+{
+	const char *domain = http_form_get(&r->params, "domain");
+	const char *why = r->note;
+	int rc;
+
+	if (!domain)
+		domain = http_form_get(&r->params, "select0");
+	if (!strncmp(why, "error=1 ", 8))
+		why += 8;
+	rc = status_ui_refused(r->st, action, domain, http_form_get(&r->params, "hostname"), result, why,
+			       util_now_ms());
+	if (rc < 0)
+		log_debug("intake: cannot log a %s push: %s", result, dadns_strerror(rc));
+}
+
 void intake_count_push(struct intake_req *r, const char *action)
 {
 	const char *result;
@@ -146,4 +164,6 @@ void intake_count_push(struct intake_req *r, const char *action)
 	rc = status_count(r->st, "pushes", action, result, 1);
 	if (rc < 0)
 		log_debug("intake: cannot count a %s push: %s", result, dadns_strerror(rc));
+	else
+		log_refused(r, action, result);
 }

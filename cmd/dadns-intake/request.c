@@ -12,7 +12,7 @@
 #define READ_CHUNK 65536
 
 enum endpoint { EP_NONE, EP_LOGIN_TEST, EP_DNS_ADMIN, EP_USER_EXISTS, EP_POP, EP_HEALTH, EP_STATUS,
-		EP_METRICS };
+		EP_METRICS, EP_UI, EP_UI_MOVED, EP_STATUS_RECENT, EP_STATUS_CHARTS, EP_STATUS_ZONE };
 
 static const struct {
 	const char *path;
@@ -25,12 +25,18 @@ static const struct {
 	{ "/health", EP_HEALTH },
 	{ "/status", EP_STATUS },
 	{ "/metrics", EP_METRICS },
+	{ "/ui", EP_UI_MOVED },
+	{ "/status/recent", EP_STATUS_RECENT },
+	{ "/status/charts", EP_STATUS_CHARTS },
+	{ "/status/zone", EP_STATUS_ZONE },
 };
 
 static const char *status_text(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 301: return "Moved Permanently";
+	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
@@ -182,16 +188,17 @@ static void req_deinit(struct intake_req *r)
 
 static void send_answer(struct intake_req *r)
 {
-	char head[512];
+	char head[1024];
 	int n;
 
 	n = snprintf(head, sizeof(head),
 		     "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-		     "Cache-Control: no-store\r\n%s%s%s%s\r\n",
+		     "Cache-Control: no-store\r\n%s%s%s%s%s\r\n",
 		     r->status, status_text(r->status),
 		     r->answer_type ? r->answer_type : "text/plain", r->answer.len,
 		     r->status == 401 ? "WWW-Authenticate: Basic realm=\"dadns\"\r\n" : "",
-		     r->allow ? "Allow: " : "", r->allow ? r->allow : "", r->allow ? "\r\n" : "");
+		     r->allow ? "Allow: " : "", r->allow ? r->allow : "", r->allow ? "\r\n" : "",
+		     r->headers ? r->headers : "");
 	if (n < 0 || (size_t)n >= sizeof(head))
 		return;
 	FCGX_PutStr(head, n, r->fcgi->out);
@@ -222,7 +229,7 @@ static enum endpoint route(const char *path)
 	for (i = 0; i < ARRAY_SIZE(routes); i++)
 		if (!strcmp(path, routes[i].path))
 			return routes[i].ep;
-	return EP_NONE;
+	return !strncmp(path, "/ui/", 4) ? EP_UI : EP_NONE;
 }
 
 /* The DA credentials (when need_auth) and the method: GET or other, else
@@ -291,7 +298,7 @@ void intake_handle(FCGX_Request *fcgi, const struct config *cfg, struct store *s
 		intake_answer(&r, 404, "error", "1", "text", "Not found", NULL);
 		goto out;
 	}
-	if (ep == EP_HEALTH || ep == EP_STATUS || ep == EP_METRICS) {
+	if (ep == EP_HEALTH || ep == EP_STATUS || ep == EP_METRICS || ep >= EP_UI) {
 		/* the operator endpoints: operator.c decides who (all for /health), GET or HEAD */
 		if ((ep != EP_HEALTH && intake_operator_admit(&r) < 0) ||
 		    req_admit_method(&r, 0, "HEAD", "GET, HEAD", "use GET or HEAD") < 0)
@@ -321,6 +328,23 @@ void intake_handle(FCGX_Request *fcgi, const struct config *cfg, struct store *s
 		break;
 	case EP_METRICS:
 		intake_metrics(&r);
+		break;
+	case EP_UI:
+		intake_ui(&r);
+		break;
+	case EP_UI_MOVED:
+		intake_answer(&r, 301, "error", "0", "text", "see /ui/", NULL);
+		r.reject = 0;
+		r.headers = "Location: ui/\r\n";
+		break;
+	case EP_STATUS_RECENT:
+		intake_status_recent(&r);
+		break;
+	case EP_STATUS_CHARTS:
+		intake_status_charts(&r);
+		break;
+	case EP_STATUS_ZONE:
+		intake_status_zone(&r);
 		break;
 	case EP_NONE:
 		break;

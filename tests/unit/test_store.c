@@ -40,9 +40,11 @@ int main(void)
 	snprintf(path, sizeof(path), "%s/dadns.db", dir);
 
 	is_int(store_open(path, 1, 2000, &st, err, sizeof(err)), 0, "open creates the database");
-	ok(q(st, "PRAGMA user_version") >= 4, "schema version 4 or later");
+	ok(q(st, "PRAGMA user_version") >= 5, "schema version 5 or later");
 	is_int(q(st, "SELECT count(*) FROM sqlite_master WHERE name = 'secondaries'"), 1,
 	       "table secondaries (v4)");
+	is_int(q(st, "SELECT count(*) FROM sqlite_master WHERE name = 'push_log'"), 1,
+	       "table push_log (v5)");
 	ok(q(st, "SELECT count(*) FROM sqlite_master WHERE name IN"
 		 " ('zones','jobs','tombstones','backend_state','peers','runs')") == 6, "all six tables");
 	is_int(q(st, "PRAGMA synchronous"), 2, "synchronous FULL");
