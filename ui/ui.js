@@ -119,16 +119,16 @@
     drawSecondaries(s.secondaries);
   }
 
-  // Rendered only when /status has them (dadns with secondary checks).
+  // Rendered only when /status lists secondaries ([secondary NAME]):
+  // state is in_sync, behind, unreachable or unchecked; the rest are counts.
   function drawSecondaries(list) {
-    $('secondaries-box').hidden = !Array.isArray(list);
+    $('secondaries-box').hidden = !Array.isArray(list) || list.length === 0;
     if (!Array.isArray(list)) return;
     fill('secondaries', list.map((x) => el('tr', { 'data-secondary': x.name },
       el('td', {}, x.name), el('td', {}, x.server),
-      stateCell(x.in_sync === false || x.state === 'failing' ? 'failing' : String(x.state || '?'), x.state),
-      el('td', {}, x.in_sync === true ? 'yes' : x.in_sync === false ? 'no' : x.in_sync),
-      el('td', {}, x.behind), el('td', {}, x.missing), el('td', {}, x.extra),
-      el('td', {}, when(x.checked_at)))), 'no secondaries');
+      stateCell(x.state === 'unreachable' ? 'failing' : String(x.state), String(x.state)),
+      el('td', {}, x.in_sync), el('td', {}, x.behind), el('td', {}, x.missing),
+      el('td', {}, x.extra), el('td', {}, when(x.checked_at)))), 'no secondaries');
   }
 
   // ---- /status/recent ----------------------------------------------------------

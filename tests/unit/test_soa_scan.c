@@ -226,20 +226,27 @@ static void *hostile_run(void *arg)
 	return NULL;
 }
 
+/* A UDP and a TCP socket on one loopback port: the UDP port is the
+ * kernel's pick, which a TCP socket may hold already; try again then. */
 static int hostile_start(struct hostile *h, pthread_t *t)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t al = sizeof(a);
+	for (int tries = 0; tries < 50; tries++) {
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		socklen_t al = sizeof(a);
 
-	h->udp = socket(AF_INET, SOCK_DGRAM, 0);
-	if (h->udp < 0 || bind(h->udp, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-	    getsockname(h->udp, (struct sockaddr *)&a, &al) < 0)
-		return -1;
-	h->port = ntohs(a.sin_port);
-	h->tcp = socket(AF_INET, SOCK_STREAM, 0);
-	if (h->tcp < 0 || bind(h->tcp, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(h->tcp, 8) < 0)
-		return -1;
-	return pthread_create(t, NULL, hostile_run, h);
+		h->udp = socket(AF_INET, SOCK_DGRAM, 0);
+		if (h->udp < 0 || bind(h->udp, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+		    getsockname(h->udp, (struct sockaddr *)&a, &al) < 0)
+			return -1;
+		h->port = ntohs(a.sin_port);
+		h->tcp = socket(AF_INET, SOCK_STREAM, 0);
+		if (h->tcp >= 0 && bind(h->tcp, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(h->tcp, 8) == 0)
+			return pthread_create(t, NULL, hostile_run, h);
+		close(h->udp);
+		if (h->tcp >= 0)
+			close(h->tcp);
+	}
+	return -1;
 }
 
 static void test_scan(void)
