@@ -178,6 +178,12 @@ static const struct ttl_case cases[] = {
 	  "line 2: $INCLUDE is not allowed", NULL },
 	{ "explicit TTL above 2^31-1 refused as before", SOA5 "@ 2147483648 NS ns1\n",
 	  "line 2: invalid TTL '2147483648'", NULL },
+	{ "TYPEn with junk (ldns read it, BIND refuses)",
+	  SOA5 "@ NS ns1\nns1 A 192.0.2.1\n\tTYPE65534TYPE72t. \\# 0\n",
+	  "line 4: invalid type or class 'TYPE65534TYPE72t.'", NULL },
+	{ "CLASSn with junk", SOA5 "@ NS ns1\nns1 CLASS1x A 192.0.2.1\n",
+	  "line 3: invalid type or class 'CLASS1x'", NULL },
+	{ "CLASS1 TYPE1 accepted", SOA5 "@ NS ns1\nns1 CLASS1 TYPE1 192.0.2.1\n", NULL, NULL },
 	{ "$TTL above 2^31-1 refused as before", SOA5 "$TTL 4294967295\n@ NS ns1\n",
 	  "line 2: invalid $TTL '4294967295'", NULL },
 };
