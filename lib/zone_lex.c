@@ -294,20 +294,25 @@ int zone_type_index(const struct zone_scan *sc, const struct zone_lex *r, int *t
 	return i;
 }
 
-/* "TYPE65534x" or "CLASS1x": ldns reads the number and ignores the rest
- * (then reads the record differently with a TTL in front); BIND refuses. */
+/* "TYPE65534x", "CLASS1x" or "TYPE99999": ldns reads a number, ignoring
+ * the rest or wrapping it (then reads the record differently with a TTL in
+ * front); BIND refuses them. */
 static int zone_generic_bad(const char *t)
 {
 	size_t p = strncasecmp(t, "TYPE", 4) == 0 ? 4 : strncasecmp(t, "CLASS", 5) == 0 ? 5 : 0;
+	unsigned long v = 0;
+	size_t digits = 0;
 
 	if (p == 0)
 		return 0;
 	if (!t[p])
 		return 0;   /* plain "TYPE": ldns refuses it itself */
-	for (; t[p]; p++)
-		if (!isdigit((unsigned char)t[p]))
+	for (; t[p]; p++, digits++) {
+		if (!isdigit((unsigned char)t[p]) || digits >= 5)
 			return 1;
-	return 0;
+		v = v * 10 + (unsigned long)(t[p] - '0');
+	}
+	return v > 65535;
 }
 
 /* Lexical checks ldns does not make: the TTL as written, and an owner
