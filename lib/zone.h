@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <ldns/ldns.h>
 
-#define ZONE_DEFAULT_TTL 3600
+#define ZONE_DEFAULT_TTL 3600   /* what ldns reads; zone_ttl.c gives BIND's TTLs */
 
 struct zone_info {
 	int64_t serial;  /* SOA serial */

@@ -14,11 +14,12 @@
 
 /*
  * The worker records each backend's outcome in backend_state (lib/queue.h).
- * A push is served by backend B when B's row says ok, for this push's serial
- * or a newer one, recorded after the push was committed (an apply that began
- * before it may have applied the older text), and verified when B verifies;
- * a delete is served when B's row is gone (or the zone was pushed again
- * since: the delete is superseded).
+ * A push is served by backend B when B's row says ok, recorded after the
+ * push was committed (an apply that began before it may have applied the
+ * older text), verified when B verifies, for this push's serial or a higher
+ * one or the serial of the zone now (a later push, whatever its serial);
+ * a push whose zone was deleted since is served too (superseded). A delete
+ * is served when B's row is gone (or the zone was pushed again since).
  *
  * How the intake learns of the worker's commits without polling hard: every
  * commit writes the database's WAL file, so the waiting thread watches it
@@ -40,9 +41,10 @@
 #define ACK_POLL_MS 5
 
 #define SQL_WRITE_SERVED                                                                   \
-	"SELECT count(*) FROM backend_state WHERE backend = ?1 AND domain = ?2"            \
-	" AND result = 'ok' AND serial >= ?3 AND applied_at >= ?4"                         \
-	" AND (?5 = 0 OR verified_at IS NOT NULL)"
+	"SELECT NOT EXISTS (SELECT 1 FROM zones WHERE domain = ?2) OR EXISTS (SELECT 1"    \
+	" FROM backend_state WHERE backend = ?1 AND domain = ?2 AND result = 'ok'"         \
+	" AND applied_at >= ?4 AND (?5 = 0 OR verified_at IS NOT NULL) AND (serial >= ?3"  \
+	" OR serial = (SELECT serial FROM zones WHERE domain = ?2)))"
 #define SQL_DELETE_SERVED                                                                  \
 	"SELECT (SELECT count(*) FROM backend_state WHERE backend = ?1 AND domain = ?2) = 0" \
 	" OR EXISTS (SELECT 1 FROM zones WHERE domain = ?2 AND updated_at >= ?4)"

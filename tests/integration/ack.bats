@@ -118,3 +118,38 @@ metric() {
 	start_nsd pattern
 	wait_until 20 serves_serial "$NSD_PORT" late.test 2024030302
 }
+
+# push_then_look SERIAL: push SERIAL of race.test, then at once ask NSD and
+# named; prints "SERIAL NSD-SERIAL BIND-SERIAL ERROR".
+push_then_look() {
+	local f=$TMP/race-$1.db out
+	make_zone race.test "$1" "$f"
+	out=$(curl -sS --max-time 30 -u "$DA_USER:$DA_PASS" -H 'Content-Type:' --data-binary "@$f" \
+		"$FRONT_URL/CMD_API_DNS_ADMIN?action=rawsave&domain=race.test&hostname=$DA_HOST&username=$DA_USERNAME")
+	echo "$1 $(soa_serial "$NSD_PORT" race.test) $(soa_serial "$BIND_PORT" race.test) $(answer error "$out")"
+}
+
+@test "ack = served, pushes of one zone racing: each is answered once its serial or a newer one is served" {
+	setup_served 10000
+	push_then_look 2024060100 >/dev/null
+	local s pids=()
+	for ((s = 2024060101; s <= 2024060120; s++)); do
+		push_then_look "$s" >>"$TMP/race.out" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"   # not a bare wait: the daemons are children too
+	cat "$TMP/race.out" | sed 's/^/# /' | head -5 >&3
+	[ "$(wc -l <"$TMP/race.out")" = 20 ]
+	# every answer error=0, and both servers served that serial or one pushed
+	# after it (the intake's log has the job of each serial: jobs are in
+	# the order the pushes were stored)
+	sed -n 's/.*(race\.test serial \([0-9]*\), .*job \([0-9]*\),.*/\1 \2/p' "$INTAKE_LOG" >"$TMP/jobs"
+	[ "$(wc -l <"$TMP/jobs")" = 21 ]
+	awk 'NR == FNR {job[$1] = $2; next}
+		$4 != 0 || !($2 in job) || !($3 in job) || job[$2] < job[$1] || job[$3] < job[$1] {
+			bad++; print "# not served at its answer: " $0
+		}
+		END {exit bad > 0}' "$TMP/jobs" "$TMP/race.out" >&3
+	# the last one stored is served in the end
+	wait_until 20 serves_serial "$NSD_PORT" race.test "$(sqlite3 "$DB" "select serial from zones where domain = 'race.test'")"
+}
