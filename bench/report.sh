@@ -206,6 +206,27 @@ done
 
 cat <<EOF
 
+With \`[app] ack = served\` the answer waits until every enabled backend
+serves the push (applied and verified). "Answer" is the time from the start
+of the POST to curl's return; "served" as above; "served at the answer" counts
+the pushes whose very first poll, right after the answer, already saw the new
+serial. The committed rows are the runs above (same backend, \`ack = committed\`).
+
+| backend | ack | answer p50 ms | answer p99 ms | served p50 ms | served p99 ms | served at the answer |
+|---|---|---|---|---|---|---|
+EOF
+for be in nsd-direct bind; do
+	name=BIND
+	[ "$be" = nsd-direct ] && name="NSD (\`control_socket\`)"
+	for mode in committed served; do
+		k=$be
+		[ "$mode" = served ] && k=$be-served
+		echo "| $name | $mode | $(fmt "$(med latency "answer_p50_ms.$k")" 1) | $(fmt "$(med latency "answer_p99_ms.$k")" 1) | $(fmt "$(med latency "p50_ms.$k")" 1) | $(fmt "$(med latency "p99_ms.$k")" 1) | $(med latency "at_answer.$k") of ${PUSHES:-200} |"
+	done
+done
+
+cat <<EOF
+
 ## 3. Intake
 
 wrk with \`bench/wrk_rawsave.lua\`: rawsaves of distinct zones (every request

@@ -14,10 +14,12 @@
 #   BENCH_PUSHES=200     pushes per push->served run
 #   BENCH_N="1000 10000" zone counts for bulk convergence
 #   BENCH_CONNS=8        connections pushing in the bulk runs
-#   BENCH_LATENCY_BACKENDS="nsd nsd-local nsd-direct bind pdns coredns"
+#   BENCH_LATENCY_BACKENDS="nsd nsd-local nsd-direct bind pdns coredns
+#                        nsd-direct-served bind-served"
 #                        (nsd-local: NSD with its control channel on a unix socket,
 #                        nsd-control run per command; nsd-direct: the same socket,
-#                        spoken to by the worker itself: control_socket)
+#                        spoken to by the worker itself: control_socket;
+#                        X-served: X with [app] ack = served)
 #   BENCH_QUICK=1        RUNS=1 SECS=2 PUSHES=20 N="200 1000": checks the
 #                        scripts, figures meaningless (never written to BENCHMARKS.md)
 #   BENCH_WRITE=1        with BENCH_QUICK=1: write BENCHMARKS.md anyway, marked provisional
@@ -36,7 +38,7 @@ PUSHES=${BENCH_PUSHES:-200}
 NS=${BENCH_N:-1000 10000}
 CONNS=${BENCH_CONNS:-8}
 export SECS PUSHES BENCH_CONNS=$CONNS
-LAT_BACKENDS=${BENCH_LATENCY_BACKENDS:-nsd nsd-local nsd-direct bind pdns coredns}
+LAT_BACKENDS=${BENCH_LATENCY_BACKENDS:-nsd nsd-local nsd-direct bind pdns coredns nsd-direct-served bind-served}
 ALL="sqlite ceiling intake latency bulk"
 SECTIONS=${*:-$ALL}
 mkdir -p "$BENCH_BIN"
@@ -132,8 +134,13 @@ ini_mysql_backend() {
 
 latency_run() {
 	local be=$1 target line s0=2024100100
-	bench_env
-	case $be in
+	# BACKEND-served: the same with [app] ack = served (answered when served)
+	if [ "${be%-served}" != "$be" ]; then
+		bench_env "ack = served" "ack_timeout_ms = 10000"
+	else
+		bench_env
+	fi
+	case ${be%-served} in
 	nsd) NSD_CTL=tls start_nsd pattern || return 1; ini_nsd_backend nsd; target="dns 127.0.0.1:$NSD_PORT" ;;
 	nsd-local)
 		start_nsd pattern || return 1
@@ -181,9 +188,12 @@ latency_run() {
 		"$PUSHES" $target 2>&1 >"$TMP/latency.ms" | grep '^latency:')
 	echo "  $be: $line" >&2
 	result latency "p50_ms.$be" "$(echo "$line" | sed -n "s/.*pushes, p50 \([0-9.]*\) ms.*/\1/p")"
-	result latency "p99_ms.$be" "$(echo "$line" | sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p')"
+	result latency "p99_ms.$be" "$(echo "$line" | sed -n 's/.* ms, p99 \([0-9.]*\) ms, max.*/\1/p')"
 	result latency "poll_ms.$be" "$(echo "$line" | sed -n 's/.*poll cost p50 \([0-9.]*\) ms.*/\1/p')"
 	result latency "errors.$be" "$(echo "$line" | sed -n 's/.*errors \([0-9]*\).*/\1/p')"
+	result latency "answer_p50_ms.$be" "$(echo "$line" | sed -n 's/.*answer p50 \([0-9.]*\) ms.*/\1/p')"
+	result latency "answer_p99_ms.$be" "$(echo "$line" | sed -n 's/.*answer p99 \([0-9.]*\) ms.*/\1/p')"
+	result latency "at_answer.$be" "$(echo "$line" | sed -n 's/.*served at the answer \([0-9]*\).*/\1/p')"
 }
 
 sec_latency() {

@@ -96,6 +96,17 @@ static void metrics_pushes(const struct status *s, struct strbuf *sb)
 		    counter(s, "manual_retries", "", ""));
 }
 
+static void metrics_acks(const struct status *s, struct strbuf *sb)
+{
+	prom_head(sb, "dadns_acks_total", "counter",
+		  "Pushes answered with [app] ack = served, by outcome: served (every enabled "
+		  "backend serves it) or timeout (answered after ack_timeout_ms).");
+	prom_sample(sb, "dadns_acks_total", "mode", "served", "outcome", "served",
+		    counter(s, "acks", "served", "served"));
+	prom_sample(sb, "dadns_acks_total", "mode", "served", "outcome", "timeout",
+		    counter(s, "acks", "served", "timeout"));
+}
+
 static void metrics_applies(const struct status *s, struct strbuf *sb)
 {
 	static const char *const results[] = { "ok", "tempfail", "permfail" };
@@ -243,6 +254,7 @@ void status_metrics(const struct status *s, struct strbuf *sb)
 	prom_head(sb, "dadns_dead_jobs", "gauge", "Jobs whose retries are spent (dadnsctl retry --dead).");
 	prom_sample(sb, "dadns_dead_jobs", NULL, NULL, NULL, NULL, s->jobs[STATUS_JOB_DEAD]);
 	metrics_pushes(s, sb);
+	metrics_acks(s, sb);
 	metrics_applies(s, sb);
 	metrics_latency(s, sb);
 	metrics_backends(s, sb);

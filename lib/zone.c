@@ -157,6 +157,8 @@ static int zone_record(struct zone_scan *sc, const struct zone_lex *r)
 		rc = zone_ldns_read(sc, r, &rr, &st);
 	if (rc != 0)
 		return rc;
+	if (directive && st == LDNS_STATUS_SYNTAX_TTL)
+		zone_ttl_directive(sc);
 	if (directive)
 		return st == LDNS_STATUS_SYNTAX_TTL || st == LDNS_STATUS_SYNTAX_ORIGIN
 			       ? 0 : zone_fail_ldns(sc, r, 1, st);
@@ -164,14 +166,13 @@ static int zone_record(struct zone_scan *sc, const struct zone_lex *r)
 		return zone_fail_ldns(sc, r, 0, st);
 	rc = zone_check_numbers(sc, r, rr);
 	if (rc == 0)
+		rc = zone_ttl_resolve(sc, r, rr, explicit_ttl);
+	if (rc == 0)
 		rc = zone_check_rr(sc, r, rr);   /* last: it may keep rr as the SOA */
 	if (rc != 0) {
 		ldns_rr_free(rr);
 		return rc;
 	}
-	/* ldns puts its own default (3600) where BIND puts "$TTL 0" */
-	if (!explicit_ttl && sc->ttl == 0)
-		ldns_rr_set_ttl(rr, 0);
 	sc->seen_record = 1;
 	zone_push(sc, rr, r->line);
 	sc->records++;
@@ -403,6 +404,7 @@ static void zone_scan_deinit(struct zone_scan *sc)
 	ldns_rdf_deep_free(sc->prev);
 	ldns_rr_list_deep_free(sc->rrs);
 	free(sc->lines);
+	free(sc->ins);
 	memset(sc, 0, sizeof(*sc));
 }
 
@@ -448,6 +450,8 @@ static int zone_scan(struct zone_scan *sc, const char *domain, const char *text,
 	dup = xcalloc(ldns_rr_list_rr_count(sc->rrs) + 1, 1);
 	rc = zone_check_zone(sc, dup);
 	if (rc == 0)
+		rc = zone_ttl_check(sc);
+	if (rc == 0)
 		zone_reorder(sc, dup);
 	free(dup);
 	return rc;
@@ -466,9 +470,7 @@ int zone_validate(const char *domain, const char *text, size_t len, int max_reco
 	strbuf_init(&sb);
 	if (!sc.have_origin)
 		strbuf_printf(&sb, "$ORIGIN %s\n", sc.domain);
-	if (!sc.have_ttl)
-		strbuf_printf(&sb, "$TTL %d\n", ZONE_DEFAULT_TTL);
-	strbuf_append(&sb, sc.buf, sc.len);
+	zone_ttl_write(&sc, &sb);
 	if (sc.len > 0 && sc.buf[sc.len - 1] != '\n')
 		strbuf_puts(&sb, "\n");
 	out->serial = sc.serial;

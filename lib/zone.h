@@ -7,14 +7,16 @@
 #include <stdint.h>
 #include <ldns/ldns.h>
 
-#define ZONE_DEFAULT_TTL 3600
+#define ZONE_DEFAULT_TTL 3600   /* what ldns reads; zone_ttl.c gives BIND's TTLs */
 
 struct zone_info {
 	int64_t serial;  /* SOA serial */
 	int records;     /* resource records, SOA included */
 	char *text;      /* the zone as stored and served: the pushed text with
-	                    "$ORIGIN domain." and "$TTL 3600" lines put first when
-	                    the text had none before its first record. Owned. */
+	                    "$ORIGIN domain." put first when the text had none
+	                    before its first record; when it had no $TTL there,
+	                    each record without a TTL gets the one BIND gives it
+	                    written in (zone_ttl.c). Owned. */
 };
 
 /* Validate the zone text for domain (normalized, see domain.h). len octets
@@ -22,7 +24,9 @@ struct zone_info {
  * "line N: reason" (or a reason without a line where none applies):
  * syntax errors, $INCLUDE, $GENERATE, a record whose owner is outside the
  * zone (also after a later $ORIGIN), no SOA, more than one SOA, an SOA not
- * at the apex, more than max_records records (0 = no limit), an empty zone.
+ * at the apex, more than max_records records (0 = no limit), an empty zone,
+ * a first record with no TTL and no $TTL before it unless it is the SOA
+ * (BIND refuses it too).
  * On success fills *out (caller calls zone_info_deinit) and returns 0;
  * on refusal returns DADNS_EPARSE and *out is untouched. */
 int zone_validate(const char *domain, const char *text, size_t len, int max_records,

@@ -294,12 +294,33 @@ int zone_type_index(const struct zone_scan *sc, const struct zone_lex *r, int *t
 	return i;
 }
 
+/* "TYPE65534x", "CLASS1x" or "TYPE99999": ldns reads a number, ignoring
+ * the rest or wrapping it (then reads the record differently with a TTL in
+ * front); BIND refuses them. */
+static int zone_generic_bad(const char *t)
+{
+	size_t p = strncasecmp(t, "TYPE", 4) == 0 ? 4 : strncasecmp(t, "CLASS", 5) == 0 ? 5 : 0;
+	unsigned long v = 0;
+	size_t digits = 0;
+
+	if (p == 0)
+		return 0;
+	if (!t[p])
+		return 0;   /* plain "TYPE": ldns refuses it itself */
+	for (; t[p]; p++, digits++) {
+		if (!isdigit((unsigned char)t[p]) || digits >= 5)
+			return 1;
+		v = v * 10 + (unsigned long)(t[p] - '0');
+	}
+	return v > 65535;
+}
+
 /* Lexical checks ldns does not make: the TTL as written, and an owner
  * for a record that starts blank. *explicit_ttl: the record has a TTL. */
 int zone_check_tokens(struct zone_scan *sc, const struct zone_lex *r, int *explicit_ttl)
 {
 	char t[ZONE_TOK_MAX];
-	int ttl_i, ti = zone_type_index(sc, r, &ttl_i);
+	int i, ttl_i, ti = zone_type_index(sc, r, &ttl_i);
 
 	*explicit_ttl = ttl_i >= 0;
 	if (!r->col0 && !sc->prev)
@@ -315,6 +336,9 @@ int zone_check_tokens(struct zone_scan *sc, const struct zone_lex *r, int *expli
 				 sc->buf + r->tok[ttl_i].off);
 	if (zone_tok(sc, r, ti, t) && isdigit((unsigned char)t[0]))
 		return zone_fail(sc, r->line, "the TTL must come before the class");
+	for (i = r->col0 ? 1 : 0; i <= ti; i++)
+		if (zone_tok(sc, r, i, t) && zone_generic_bad(t))
+			return zone_fail(sc, r->line, "invalid type or class '%.20s'", t);
 	return 0;
 }
 

@@ -37,7 +37,12 @@ struct zone_scan {
 	ldns_rdf *apex;
 	ldns_rdf *origin;         /* ldns state carried from record to record */
 	ldns_rdf *prev;
-	uint32_t ttl;
+	uint32_t ttl;             /* ldns's default TTL */
+	int dflt_known, last_known; /* BIND's TTL state (zone_ttl.c) */
+	uint32_t dflt_ttl, last_ttl;
+	struct { size_t off; uint32_t ttl; } *ins; /* TTLs to write in, by offset */
+	size_t nins, ins_cap;
+	int nottl_line;           /* first record BIND finds no TTL for */
 	int max_records;
 	int records;              /* as read, before duplicates are dropped */
 	int seen_record;
@@ -85,5 +90,20 @@ int zone_check_tokens(struct zone_scan *sc, const struct zone_lex *r, int *expli
 
 /* Numbers too big for their field, which ldns truncates. */
 int zone_check_numbers(struct zone_scan *sc, const struct zone_lex *r, const ldns_rr *rr);
+
+/* A $TTL line was read (ldns set sc->ttl). */
+void zone_ttl_directive(struct zone_scan *sc);
+
+/* Give rr (read from r, without a TTL unless explicit_ttl) the TTL BIND
+ * gives it; when there is none, zone_ttl_check refuses the zone. 0. */
+int zone_ttl_resolve(struct zone_scan *sc, const struct zone_lex *r, ldns_rr *rr,
+		     int explicit_ttl);
+
+/* After the zone-wide checks: refuse a record that had no TTL. */
+int zone_ttl_check(struct zone_scan *sc);
+
+/* The text as stored: sc->buf with the TTLs of zone_ttl_resolve written in. */
+struct strbuf;
+void zone_ttl_write(const struct zone_scan *sc, struct strbuf *sb);
 
 #endif

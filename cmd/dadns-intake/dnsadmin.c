@@ -156,6 +156,7 @@ static void rawsave(struct intake_req *r, int body_is_params)
 	const char *username = NULL, *zone = NULL;
 	char *prev = NULL;
 	struct zone_info zi;
+	struct intake_ack ack;
 	int64_t job_id = 0;
 	size_t zlen = 0;
 	int rc, how = 0;
@@ -175,6 +176,7 @@ static void rawsave(struct intake_req *r, int body_is_params)
 		return;
 	}
 	snprintf(what, sizeof(what), "rawsave %s", domain);
+	ack.since = util_now_ms();
 	rc = store_zone_put(r->st, domain, hostname, username, zi.text, zi.serial, zi.records, "da",
 			    &how, &prev, &job_id);
 	if (rc < 0) {
@@ -185,6 +187,9 @@ static void rawsave(struct intake_req *r, int body_is_params)
 		log_info("intake: zone %s moved from DA server '%s' to '%s' (user %s)", domain,
 			 prev ? prev : "", hostname, username ? username : "-");
 	wake_worker(r);
+	ack.domain = domain;
+	ack.serial = zi.serial;
+	intake_ack_wait(r, &ack, 1, 0);
 	intake_answer(r, 200, "error", "0", "text", "Zone saved", NULL);
 	/* The log line says what was stored. */
 	snprintf(r->note + strlen(r->note), sizeof(r->note) - strlen(r->note),
@@ -289,11 +294,27 @@ static int delete_filter(struct intake_req *r, char (*names)[DOMAIN_MAX + 1], in
 	return 0;
 }
 
+/* ack = served: wait until the backends hold none of the deleted zones. */
+static void delete_ack(struct intake_req *r, const char **present, int np, int64_t since)
+{
+	struct intake_ack *w;
+	int i;
+
+	if (!r->cfg->app.ack_served)
+		return;
+	w = xcalloc((size_t)np, sizeof(*w));
+	for (i = 0; i < np; i++)
+		w[i] = (struct intake_ack){ present[i], 0, since };
+	intake_ack_wait(r, w, np, 1);
+	free(w);
+}
+
 static void delete_zones(struct intake_req *r)
 {
 	char hostname[OWNER_MAX], details[DOMAIN_MAX + 64], (*names)[DOMAIN_MAX + 1] = NULL;
 	const char *username = NULL, *failed = NULL, **present = NULL;
 	int n = 0, np = 0, attempt, rc = 0;
+	int64_t since;
 
 	if (strcmp(r->method, "POST") != 0) {
 		r->allow = "POST";
@@ -314,6 +335,7 @@ static void delete_zones(struct intake_req *r)
 	if (delete_names(r, &names, &n) < 0)
 		return;
 	present = xcalloc((size_t)n, sizeof(*present));
+	since = util_now_ms();
 	/* Absent zones are already deleted (DA does not retry, and a repeat
 	 * must not fail); the owner check runs again inside the store's
 	 * transaction, so a zone removed or moved in between is seen there. */
@@ -337,8 +359,10 @@ static void delete_zones(struct intake_req *r)
 		store_failed(r, rc, "delete");
 		goto out;
 	}
-	if (np > 0)
+	if (np > 0) {
 		wake_worker(r);
+		delete_ack(r, present, np, since);
+	}
 	snprintf(details, sizeof(details), "%d zone(s) deleted, %d already absent", np, n - np);
 	intake_answer(r, 200, "error", "0", "text", "Zone deleted", "details", details, NULL);
 out:

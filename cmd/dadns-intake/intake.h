@@ -65,6 +65,18 @@ void intake_answer(struct intake_req *r, int status, ...) __attribute__((sentine
 /* The CMD_API_DNS_ADMIN command (dnsadmin.c). */
 void intake_dns_admin(struct intake_req *r);
 
+/* [app] ack = served (ack.c): a committed push of domain (write: serial;
+ * committed no earlier than since, util_now_ms) is answered once every
+ * enabled backend serves it -- applied and verified, or for a delete
+ * removed -- or after ack_timeout_ms (logged, counted). Returns 1 when
+ * served (or ack = committed), 0 after the timeout. */
+struct intake_ack {
+	const char *domain;
+	int64_t serial;
+	int64_t since;
+};
+int intake_ack_wait(struct intake_req *r, const struct intake_ack *w, int n, int is_delete);
+
 /* Who may read /status and /metrics (operator.c): a REMOTE_ADDR in [app]
  * operator_allow, else the Basic credentials [app] operator_username/
  * operator_password when set, else the DA credentials. 0 when admitted,

@@ -20,8 +20,9 @@ static const char *const domains[] = {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct zone_info zi, again;
-	ldns_rr_list *rrs = NULL;
+	ldns_rr_list *rrs = NULL, *pushed = NULL;
 	const char *domain;
+	size_t i;
 	char err[256];
 	int max, rc;
 
@@ -48,6 +49,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(rc == 0 && rrs);
 	CHECK(ldns_rr_list_rr_count(rrs) >= 1);
 	CHECK(ldns_rr_get_type(ldns_rr_list_rr(rrs, 0)) == LDNS_RR_TYPE_SOA);
+	/* the TTLs written into the stored text are the ones of the pushed one */
+	rc = zone_parse(domain, (const char *)data + 1, size - 1, &pushed, err, sizeof(err));
+	CHECK(rc == 0 && ldns_rr_list_rr_count(pushed) == ldns_rr_list_rr_count(rrs));
+	for (i = 0; i < ldns_rr_list_rr_count(rrs); i++)
+		CHECK(ldns_rr_ttl(ldns_rr_list_rr(rrs, i)) ==
+		      ldns_rr_ttl(ldns_rr_list_rr(pushed, i)));
+	ldns_rr_list_deep_free(pushed);
 	ldns_rr_list_deep_free(rrs);
 	zone_info_deinit(&zi);
 	return 0;

@@ -256,15 +256,9 @@ canon_rr() {
 
 # zone_canon DOMAIN FILE: the zone as BIND reads it (named-checkzone, an
 # implementation independent of dadns's libldns), one RR a line, canon_rr.
-# A file without $TTL gets "$TTL 3600" first, as dadns stores it (zone.h).
+# TTLs as BIND gives them, with or without $TTL: dadns serves those.
 zone_canon() {
-	local f=$2
-	if ! grep -q '^\$TTL' "$f"; then
-		f=$MYSQL_BASE/canon.$$.db
-		{ echo '$TTL 3600'; cat "$2"; } >"$f"
-	fi
-	named-checkzone -q -D -o - "$1" "$f" 2>/dev/null | canon_rr | LC_ALL=C sort -u
-	[ "$f" = "$2" ] || rm -f "$f"
+	named-checkzone -q -D -o - "$1" "$2" 2>/dev/null | canon_rr | LC_ALL=C sort -u
 }
 
 # pdns_serves_zone DOMAIN FILE: pdns_server answers every RRset of the zone
