@@ -144,7 +144,7 @@ mail.hosted-client.test. 3600 IN A 203.0.113.10" ]
 	[ "$(lookup a "c${T}" "sub.da-style.test" MX)" = "sub.da-style.test. 3600 IN MX 10 da-style.test." ]
 	[ "$(lookup a "c${T}" "webmail.da-style.test" A)" = "webmail.da-style.test. 3600 IN A 192.0.2.10" ]
 	[ "$(lookup a "c${T}" "12.113.0.203.in-addr.arpa" PTR)" = "12.113.0.203.in-addr.arpa. 14400 IN PTR hosted-client.test." ]
-	[ "$(lookup a "c${T}" "minimal.test" A)" = "minimal.test. 3600 IN A 192.0.2.3" ]
+	[ "$(lookup a "c${T}" "minimal.test" A)" = "minimal.test. 86400 IN A 192.0.2.3" ]
 	[ "$(lookup a "c${T}" "hosted-client.test" NS | sort)" = "hosted-client.test. 3600 IN NS ns1.example.com.hosted-client.test.
 hosted-client.test. 3600 IN NS ns2.example.com.hosted-client.test." ]
 }
