@@ -382,8 +382,7 @@ static int collect_run(struct store *st, struct status *s, const char *program, 
 	return rc;
 }
 
-static void add_reason(struct status *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add_reason(struct status *s, const char *fmt, ...)
+void status_add_reason(struct status *s, const char *fmt, ...)
 {
 	va_list ap;
 	char buf[512];
@@ -400,31 +399,31 @@ static void judge(struct status *s)
 	size_t i;
 
 	if (s->jobs[STATUS_JOB_DEAD] > 0)
-		add_reason(s, "%lld dead job%s", s->jobs[STATUS_JOB_DEAD],
+		status_add_reason(s, "%lld dead job%s", s->jobs[STATUS_JOB_DEAD],
 			   s->jobs[STATUS_JOB_DEAD] == 1 ? "" : "s");
 	for (i = 0; i < s->n_backends; i++) {
 		const struct status_backend *b = &s->backends[i];
 
 		if (b->enabled && b->failing > 0)
-			add_reason(s, "backend %s: %lld failing zone%s", b->name, b->failing,
+			status_add_reason(s, "backend %s: %lld failing zone%s", b->name, b->failing,
 				   b->failing == 1 ? "" : "s");
 		if (b->enabled && b->oldest_job_s > STATUS_LAG_DEGRADED_S)
-			add_reason(s, "backend %s: oldest job waiting for %lld s", b->name, b->oldest_job_s);
+			status_add_reason(s, "backend %s: oldest job waiting for %lld s", b->name, b->oldest_job_s);
 	}
 	/* A DA server that could not be polled, orphans the mass-delete guard
 	 * kept, a backend heal could not check: someone must look
 	 * (dadns-reconcile exited 2). */
 	if (s->reconcile.present && s->reconcile.finished_at > 0 && s->reconcile.ok == 0)
-		add_reason(s, "the last reconcile run failed (a DirectAdmin server unreachable, "
+		status_add_reason(s, "the last reconcile run failed (a DirectAdmin server unreachable, "
 			      "orphans held by the mass-delete guard, or a backend not answering: "
 			      "see its summary)");
 	for (i = 0; i < s->n_peers; i++)
 		if (s->peers[i].degraded)
-			add_reason(s, "peer %s: degraded after %lld failed passes%s%s", s->peers[i].name,
+			status_add_reason(s, "peer %s: degraded after %lld failed passes%s%s", s->peers[i].name,
 				   s->peers[i].failures, s->peers[i].last_error ? ": " : "",
 				   s->peers[i].last_error ? s->peers[i].last_error : "");
 	if (s->worker == 0)
-		add_reason(s, "the worker is not running: nothing is applied");
+		status_add_reason(s, "the worker is not running: nothing is applied");
 	status_judge_secondaries(s);
 	s->overall = s->n_reasons ? STATUS_DEGRADED : STATUS_OK;
 }

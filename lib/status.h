@@ -166,6 +166,9 @@ void status_deinit(struct status *s);
  * dadns_secondary_zones{secondary,state} and dadns_secondary_up. */
 int status_collect_secondaries(struct store *st, const struct config *cfg, struct status *s);
 void status_judge_secondaries(struct status *s);
+
+/* Append a reason (printf format) to s->reasons, which s owns. */
+void status_add_reason(struct status *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 json_t *status_secondaries_json(const struct status *s);
 void status_metrics_secondaries(const struct status *s, struct strbuf *sb);
 void status_secondaries_deinit(struct status *s);

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* status_secondary.c -- the watched secondaries in the status snapshot, JSON and /metrics */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,19 +58,6 @@ int status_collect_secondaries(struct store *st, const struct config *cfg, struc
 	return rc;
 }
 
-static void reason(struct status *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void reason(struct status *s, const char *fmt, ...)
-{
-	va_list ap;
-	char buf[512];
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	s->reasons = xrealloc(s->reasons, (s->n_reasons + 1) * sizeof(*s->reasons));
-	s->reasons[s->n_reasons++] = xstrdup(buf);
-}
-
 void status_judge_secondaries(struct status *s)
 {
 	size_t i;
@@ -86,10 +72,10 @@ void status_judge_secondaries(struct status *s)
 		if (lag <= s->max_lag_s)
 			continue;
 		if (!strcmp(x->state, "unreachable"))
-			reason(s, "secondary %s (%s): unreachable for %lld s (more than "
+			status_add_reason(s, "secondary %s (%s): unreachable for %lld s (more than "
 				  "[secondary] max_lag_seconds = %d)", x->name, x->server, lag, s->max_lag_s);
 		else
-			reason(s, "secondary %s (%s): not in sync for %lld s (more than "
+			status_add_reason(s, "secondary %s (%s): not in sync for %lld s (more than "
 				  "[secondary] max_lag_seconds = %d): %lld zones behind, %lld missing, "
 				  "%lld extra, %lld unanswered", x->name, x->server, lag, s->max_lag_s,
 				  x->behind, x->missing, x->extra, x->unanswered);
