@@ -40,7 +40,7 @@ int main(void)
 	snprintf(path, sizeof(path), "%s/dadns.db", dir);
 
 	is_int(store_open(path, 1, 2000, &st, err, sizeof(err)), 0, "open creates the database");
-	is_int(q(st, "PRAGMA user_version"), 3, "schema version 3");
+	is_int(q(st, "PRAGMA user_version"), 4, "schema version 4");
 	ok(q(st, "SELECT count(*) FROM sqlite_master WHERE name IN"
 		 " ('zones','jobs','tombstones','backend_state','peers','runs')") == 6, "all six tables");
 	is_int(q(st, "PRAGMA synchronous"), 2, "synchronous FULL");
