@@ -95,9 +95,14 @@ static int notify_item(char *tok, struct xfr_addr *a)
 
 static int allow_item(char *tok, struct xfr_addr *a)
 {
-	char *slash = strchr(tok, '/');
+	char *slash;
 	unsigned char buf[16];
 	int i;
+
+	a->nokey = !strncmp(tok, "nokey:", 6);
+	if (a->nokey)
+		tok += 6;
+	slash = strchr(tok, '/');
 
 	if (slash)
 		*slash = '\0';
@@ -135,7 +140,7 @@ static int parse_list(const char *s, const char *what, int (*item)(char *, struc
 				 toolong || strlen(shown) > 40 ? "..." : "",
 				 item == notify_item ? "ADDR[@PORT] (a numeric IPv4 or IPv6 address, "
 						       "port 1-65535)"
-						     : "ADDR[/LEN] (a numeric address or CIDR)");
+						     : "[nokey:]ADDR[/LEN] (a numeric address or CIDR)");
 			return DADNS_EINVAL;
 		}
 		(*n)++;
@@ -195,7 +200,8 @@ char *xfr_render_nsd(const struct xfr_conf *x)
 	for (i = 0; i < x->n_notify; i++)
 		strbuf_printf(&b, "\tnotify: %s@%d %s\n", x->notify[i].addr, x->notify[i].port, key);
 	for (i = 0; i < x->n_allow; i++)
-		strbuf_printf(&b, "\tprovide-xfr: %s/%d %s\n", x->allow[i].addr, x->allow[i].prefix, key);
+		strbuf_printf(&b, "\tprovide-xfr: %s/%d %s\n", x->allow[i].addr, x->allow[i].prefix,
+			      x->allow[i].nokey ? "NOKEY" : key);
 	if (x->n_allow == 0 && x->key) {
 		strbuf_printf(&b, "\tprovide-xfr: 0.0.0.0/0 %s\n\tprovide-xfr: ::/0 %s\n", key, key);
 	} else if (x->n_allow == 0) {
@@ -224,14 +230,25 @@ char *xfr_render_bind(const struct xfr_conf *x)
 		strbuf_puts(&b, " };");
 	}
 	if (x->n_allow || x->key) {
+		size_t keyed = 0;
+
 		strbuf_puts(&b, " allow-transfer {");
+		/* unsigned ones first: nokey items, or every item without a key */
+		for (i = 0; i < x->n_allow; i++) {
+			if (x->key && !x->allow[i].nokey) {
+				keyed++;
+				continue;
+			}
+			strbuf_printf(&b, " %s/%d;", x->allow[i].addr, x->allow[i].prefix);
+		}
 		/* address AND key: !{ !A; !B; any; }; key K; (BIND ARM) */
-		if (x->n_allow && x->key)
+		if (keyed) {
 			strbuf_puts(&b, " !{");
-		for (i = 0; i < x->n_allow; i++)
-			strbuf_printf(&b, " %s%s/%d;", x->key ? "!" : "", x->allow[i].addr, x->allow[i].prefix);
-		if (x->n_allow && x->key)
+			for (i = 0; i < x->n_allow; i++)
+				if (!x->allow[i].nokey)
+					strbuf_printf(&b, " !%s/%d;", x->allow[i].addr, x->allow[i].prefix);
 			strbuf_puts(&b, " any; };");
+		}
 		if (x->key)
 			strbuf_printf(&b, " key \"%s\";", x->key->name);
 		strbuf_puts(&b, " };");

@@ -3,7 +3,10 @@
  *
  *   notify         = ADDR[@PORT] ...   secondaries sent a NOTIFY on every change
  *                                      (IPv6 as ::1 or [::1]@5300; port 53 by default)
- *   allow_transfer = ADDR[/LEN] ...    who may AXFR/IXFR (with tsig_key: and must sign)
+ *   allow_transfer = [nokey:]ADDR[/LEN] ...  who may AXFR/IXFR (with tsig_key: and
+ *                                      must sign, except the items marked nokey: --
+ *                                      for a secondary that cannot sign, e.g. the
+ *                                      member zones of a PowerDNS 4.7 consumer)
  *   tsig_key       = NAME              a [tsig NAME]: transfers and NOTIFY signed
  * Items are separated by spaces or commas. Rendered per zone for the NSD
  * include file (notify:, provide-xfr:) and the BIND include file
@@ -23,6 +26,7 @@ struct xfr_addr {
 	int v6;
 	int port;           /* notify: 1-65535 */
 	int prefix;         /* allow_transfer: 0-32 / 0-128 */
+	int nokey;          /* allow_transfer: unsigned transfers allowed even with a key */
 };
 
 struct xfr_conf {

@@ -35,7 +35,8 @@ static void test_parse(void)
 	};
 	static const char *const bad_allow[] = {
 		"127.0.0.0/33", "::/129", "127.0.0.0/", "127.0.0.0/-1", "127.0.0.0/8/8", "any",
-		"127.0.0.1@53", "10.0.0.0/8;", "key k", "!10.0.0.0/8", "10.0.0.0/ 8x",
+		"127.0.0.1@53", "10.0.0.0/8;", "key k", "!10.0.0.0/8", "10.0.0.0/ 8x", "nokey:",
+		"nokey:any", "NOKEY:10.0.0.1", "nokey:nokey:10.0.0.1",
 	};
 	struct xfr_conf x;
 	char err[256], big[4096];
@@ -95,6 +96,16 @@ static void test_render(void)
 	free(s);
 	s = xfr_render_key(&x, 0);
 	is_str(s, "key \"xfr\" { algorithm hmac-sha256; secret \"c2VjcmV0\"; };\n", "bind key");
+	free(s);
+	b.allow_transfer = "nokey:127.0.0.3 127.0.0.1";
+	is_int(xfr_conf_load(&b, &x, err, sizeof(err)), 0, "mixed");
+	s = xfr_render_nsd(&x);
+	is_str(s, "\tnotify: 127.0.0.1@5301 xfr\n\tnotify: ::1@5302 xfr\n"
+		  "\tprovide-xfr: 127.0.0.3/32 NOKEY\n\tprovide-xfr: 127.0.0.1/32 xfr\n", "nsd: nokey item");
+	free(s);
+	s = xfr_render_bind(&x);
+	ok(strstr(s, " allow-transfer { 127.0.0.3/32; !{ !127.0.0.1/32; any; }; key \"xfr\"; };") != NULL,
+	   "bind: the unsigned address first");
 	free(s);
 	b.allow_transfer = NULL;
 	b.notify = NULL;
