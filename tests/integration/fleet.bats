@@ -101,18 +101,24 @@ delete_zone() {
 	dig +norec $(dig_key) @127.0.0.1 -p "$NSD_PORT" "$CATZ" AXFR | grep -q "^group\..*TXT.*\"$DA_HOST\""
 	# an update: the new serial everywhere
 	fleet_zones 100 "$SERIAL2" "$TMP/z2"
-	push_zone f7.example.com "$TMP/z2/f7.example.com.db"
+	local upd del
+	upd=$(domains_of "$TMP/z1" | sed -n 7p)
+	del=$(domains_of "$TMP/z1" | sed -n 8p)
+	push_zone "$upd" "$TMP/z2/$upd.db"
 	[ "$(answer error)" = 0 ]
-	wait_until 60 fleet_serves_all "$SERIAL2" f7.example.com
+	wait_until 60 fleet_serves_all "$SERIAL2" "$upd"
+	serves_zone "${SEC_PORT[knot1]}" "$upd" "$TMP/z2/$upd.db"
 	# a delete: gone from every secondary, and from the catalog
-	delete_zone f8.example.com
-	wait_until 60 fleet_serves_none f8.example.com
-	! catalog_members "$NSD_PORT" | grep -qx f8.example.com
+	delete_zone "$del"
+	wait_until 60 fleet_serves_none "$del"
+	! catalog_members "$NSD_PORT" | grep -qx "$del"
+	[ "$(catalog_members "$NSD_PORT" | wc -l)" = 99 ]
 	# re-pushed: back everywhere (under a new member id)
-	push_zone f8.example.com "$TMP/z2/f8.example.com.db"
+	push_zone "$del" "$TMP/z2/$del.db"
 	[ "$(answer error)" = 0 ]
-	wait_until 60 fleet_serves_all "$SERIAL2" f8.example.com
-	catalog_members "$NSD_PORT" | grep -qx f8.example.com
+	wait_until 60 fleet_serves_all "$SERIAL2" "$del"
+	catalog_members "$NSD_PORT" | grep -qx "$del"
+	serves_zone "${SEC_PORT[pdns1]}" "$del" "$TMP/z2/$del.db"
 	[ "$(sqlite3 "$DB" "select count(*) from catalog_members")" = 100 ]
 }
 
