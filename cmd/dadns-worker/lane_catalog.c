@@ -90,6 +90,7 @@ static int publish(struct lane *l, char *err, size_t errlen)
 	struct lane_catalog *c = l->cat;
 	struct backend_zone z;
 	struct strbuf text;
+	int64_t t0 = util_mono_ms();
 	uint32_t serial;
 	int rc, records;
 
@@ -115,8 +116,8 @@ static int publish(struct lane *l, char *err, size_t errlen)
 			 z.error[0] ? z.error : "failed");
 		rc = DADNS_ETEMPFAIL;
 	} else {
-		log_info("worker: %s: catalog %s serial %u: %zu members", l->cfg->name, c->name, serial,
-			 c->list.n);
+		log_info("worker: %s: catalog %s serial %u: %zu members, published in %lld ms",
+			 l->cfg->name, c->name, serial, c->list.n, (long long)(util_mono_ms() - t0));
 		c->dirty = 0;
 		rc = 0;
 	}
