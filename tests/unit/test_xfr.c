@@ -3,9 +3,56 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "lib/config.h"
+#include "lib/log.h"
 #include "lib/xfr.h"
 #include "tests/unit/tap.h"
+
+#define NSD_BACKEND "[backend n]\ntype = nsd\nzones_dir = /z\nnsd_conf = /z/inc.conf\n" \
+		    "control = nsd-control\nverify = 0\n"
+#define KEY "[tsig xfr]\nalgorithm = hmac-sha256\nsecret = c2VjcmV0\n"
+
+/* config_load of text: 0, or the error (one line, naming the line) in err. */
+static int load(const char *text, char *err, size_t errlen)
+{
+	char path[] = "/tmp/dadns-test-xfr-XXXXXX";
+	struct config cfg;
+	int fd = mkstemp(path), rc;
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+	if (!f)
+		return -1;
+	fprintf(f, "[app]\ndb_path = /tmp/x.db\n%s", text);
+	fclose(f);
+	rc = config_load(path, &cfg, err, errlen);
+	if (rc == 0)
+		config_deinit(&cfg);
+	unlink(path);
+	return rc;
+}
+
+static void test_config(void)
+{
+	char err[1024];
+
+	is_int(load(NSD_BACKEND "notify = 127.0.0.1@5300 ::1\nallow_transfer = 10.0.0.0/8 nokey:127.0.0.3\n"
+			"tsig_key = xfr\n" KEY, err, sizeof(err)), 0, "a good fleet config: %s", err);
+	ok(load(NSD_BACKEND "notify = 127.0.0.1@70000\n", err, sizeof(err)) < 0 &&
+	   strstr(err, ":9: [backend n]: notify: '127.0.0.1@70000' is not") && !strchr(err, '\n'),
+	   "bad notify: one line naming the line: %s", err);
+	ok(load(NSD_BACKEND "allow_transfer = 10.0.0.0/8 any\n", err, sizeof(err)) < 0 &&
+	   strstr(err, ":9: [backend n]: allow_transfer: 'any'"), "bad allow_transfer: %s", err);
+	ok(load(NSD_BACKEND "tsig_key = nope\n", err, sizeof(err)) < 0 &&
+	   strstr(err, "tsig_key nope names no [tsig nope] section"), "unknown key: %s", err);
+	ok(load(NSD_BACKEND "[tsig a\"b]\nsecret = c2VjcmV0\n", err, sizeof(err)) < 0 &&
+	   strstr(err, "[tsig a\"b]: the name must be"), "hostile key name: %s", err);
+	ok(load(NSD_BACKEND KEY "[tsig y]\nsecret = \"; }; evil\n", err, sizeof(err)) < 0 &&
+	   strstr(err, "[tsig y]: secret (base64)"), "hostile secret: %s", err);
+	ok(load("[catalog]\nzone = bad..name\n", err, sizeof(err)) < 0 &&
+	   strstr(err, "[catalog] zone 'bad..name' is not a valid domain name"), "bad catalog: %s", err);
+}
 
 static int notify_ok(const char *s)
 {
@@ -136,5 +183,8 @@ int main(void)
 {
 	test_parse();
 	test_render();
+	log_init("test_xfr");
+	log_set_level(LOG_LEVEL_ERR);
+	test_config();
 	return tap_done();
 }
