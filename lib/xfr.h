@@ -59,7 +59,7 @@ char *xfr_render_nsd(const struct xfr_conf *x);
  * allow-transfer {...};"). Caller frees. */
 char *xfr_render_bind(const struct xfr_conf *x);
 /* The key statement of x->key for nsd.conf (nsd != 0) or named.conf;
- * NULL when no key. Caller frees. */
+ * NULL when no key. Caller wipes (it holds the secret) and frees. */
 char *xfr_render_key(const struct xfr_conf *x, int nsd);
 
 #endif

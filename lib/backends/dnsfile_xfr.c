@@ -56,6 +56,8 @@ int dnsfile_xfr_prepare(struct dnsfile_xfr_state *s, char *err, size_t errlen)
 void dnsfile_xfr_deinit(struct dnsfile_xfr_state *s)
 {
 	free(s->extra);
+	if (s->key_text)
+		explicit_bzero(s->key_text, strlen(s->key_text)); /* holds the secret */
 	free(s->key_text);
 	free(s->keys_path);
 	memset(s, 0, sizeof(*s));
