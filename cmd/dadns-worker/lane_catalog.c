@@ -16,6 +16,7 @@ struct lane_catalog {
 	struct catalog_list list;
 	int loaded;                 /* list read from the store */
 	int dirty;                  /* list differs from what was last published */
+	int64_t unverified;         /* serial applied but not seen served yet, -1 none */
 };
 
 /* The backend types that serve DNS (and so the catalog). */
@@ -40,6 +41,7 @@ int lane_catalog_open(struct lane *l, const struct config *cfg)
 	c->with_group = cfg->catalog.group_da_server;
 	catalog_list_init(&c->list);
 	c->dirty = 1;
+	c->unverified = -1;
 	l->cat = c;
 	return 0;
 }
@@ -84,8 +86,23 @@ static int list_update(struct lane *l, const struct backend_zone *zones, size_t 
 	return 0;
 }
 
-/* Render, apply and verify the catalog under a new serial. */
-static int publish(struct lane *l, char *err, size_t errlen)
+/* Is the catalog at serial served? (verification, serial only) */
+static int served(struct lane *l, int64_t serial, struct backend_zone *z)
+{
+	memset(z, 0, sizeof(*z));
+	z->domain = l->cat->name;
+	z->zone_text = "";
+	z->serial = serial;
+	z->records = 0; /* the serial only: an AXFR of 10,000 members per batch is waste */
+	if (!l->cfg->verify || !l->ops->verify)
+		return 0;
+	return l->ops->verify(l->state, z);
+}
+
+/* Render and apply the catalog under a new serial; verified at once when
+ * deletions follow (must_verify), else later (lane_catalog_step): a batch
+ * of additions does not wait for the server to load the whole catalog. */
+static int publish(struct lane *l, int must_verify, char *err, size_t errlen)
 {
 	struct lane_catalog *c = l->cat;
 	struct backend_zone z;
@@ -106,18 +123,22 @@ static int publish(struct lane *l, char *err, size_t errlen)
 	z.zone_text = text.buf;
 	z.zone_len = text.len;
 	z.serial = serial;
-	z.records = 0; /* verify the serial only: an AXFR of 10,000 members per batch is waste */
 	z.result = 1;
 	l->ops->apply(l->state, &z, 1);
-	if (z.result == 0 && l->cfg->verify && l->ops->verify)
-		z.result = l->ops->verify(l->state, &z);
+	c->unverified = z.result == 0 ? serial : c->unverified;
+	if (z.result == 0 && must_verify) {
+		z.result = served(l, serial, &z);
+		if (z.result == 0)
+			c->unverified = -1;
+	}
 	if (z.result != 0) {
 		snprintf(err, errlen, "catalog %s serial %u not published: %s", c->name, serial,
 			 z.error[0] ? z.error : "failed");
 		rc = DADNS_ETEMPFAIL;
 	} else {
-		log_info("worker: %s: catalog %s serial %u: %zu members, published in %lld ms",
-			 l->cfg->name, c->name, serial, c->list.n, (long long)(util_mono_ms() - t0));
+		log_info("worker: %s: catalog %s serial %u: %zu members, published in %lld ms%s",
+			 l->cfg->name, c->name, serial, c->list.n, (long long)(util_mono_ms() - t0),
+			 must_verify ? "" : " (verified later)");
 		c->dirty = 0;
 		rc = 0;
 	}
@@ -145,5 +166,18 @@ int lane_catalog_step(struct lane *l, const struct backend_zone *zones, size_t n
 			 store_errmsg(l->st));
 		return rc;
 	}
-	return c->dirty ? publish(l, err, errlen) : 0;
+	if (c->dirty)
+		return publish(l, k > nw, err, errlen);
+	if (k > nw && c->unverified >= 0) {
+		/* deletions follow: what was published must be served by now */
+		struct backend_zone z;
+		if (served(l, c->unverified, &z) == 0) {
+			c->unverified = -1;
+			return 0;
+		}
+		log_info("worker: %s: catalog %s serial %lld not served yet (%s); publishing again",
+			 l->cfg->name, c->name, (long long)c->unverified, z.error);
+		return publish(l, 1, err, errlen);
+	}
+	return 0;
 }

@@ -6,7 +6,11 @@
  *   1. the zones written (additions and updates), verified as usual;
  *   2. the catalog, when the batch changed what it lists: members added
  *      that now are served, members deleted, ids or groups changed -- one
- *      serial step, whatever the number of members;
+ *      serial step, whatever the number of members. It is verified served
+ *      before step 3 when the batch deletes; a batch of additions only
+ *      does not wait for the server to load it (the next batch that
+ *      deletes checks it first, and publishes it again if it is not
+ *      served);
  *   3. the zones deleted; when the catalog could not be published they
  *      fail (retried): a secondary never learns of a member before the
  *      primary serves it, and is told to drop one before the primary does.
