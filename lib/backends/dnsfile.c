@@ -248,11 +248,10 @@ static int include_print(FILE *f, void *arg)
 {
 	const struct include_args *a = arg;
 	const char *c = a->flavor == DNSFILE_NSD ? "#" : "//";
+	const char *extra = a->x && a->x->zone_extra ? a->x->zone_extra : NULL;
 	size_t i;
 
 	set_sort(a->s);
-	const char *extra = a->x && a->x->zone_extra ? a->x->zone_extra : NULL;
-
 	fprintf(f, "%s Written by dadns (%s): %zu zone(s). Do not edit: dadns rewrites it.\n", c,
 		a->owner, a->s->n);
 	if (a->x && a->x->keys_path)

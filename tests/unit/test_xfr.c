@@ -179,6 +179,46 @@ static void test_render(void)
 	   "load names the bad item: %s", err);
 }
 
+/* What dadns renders is accepted by the servers' own checkers. */
+static void test_checkconf(void)
+{
+	struct config_tsig key = { .name = "xfr", .algorithm = "hmac-sha256", .secret = "c2VjcmV0c2VjcmV0" };
+	struct config_backend b = { .name = "p", .notify = "127.0.0.1@5301 [::1]@5302",
+				    .allow_transfer = "10.0.0.0/8 nokey:127.0.0.3", .tsig_key = "xfr",
+				    .tsig = &key };
+	char dir[] = "/tmp/dadns-test-xfr-conf-XXXXXX", path[256], cmd[700], err[256];
+	struct xfr_conf x;
+	char *zone, *k;
+	FILE *f;
+
+	if (!mkdtemp(dir) || xfr_conf_load(&b, &x, err, sizeof(err)) < 0)
+		return;
+	snprintf(path, sizeof(path), "%s/named.conf", dir);
+	f = fopen(path, "w");
+	zone = xfr_render_bind(&x);
+	k = xfr_render_key(&x, 0);
+	fprintf(f, "%szone \"a.test\" { type primary; file \"%s/a.zone\";%s };\n", k, dir, zone);
+	fclose(f);
+	free(zone);
+	free(k);
+	snprintf(cmd, sizeof(cmd), "named-checkconf %s >&2", path);
+	is_int(system(cmd), 0, "named-checkconf accepts the bind rendering");
+	snprintf(path, sizeof(path), "%s/nsd.conf", dir);
+	f = fopen(path, "w");
+	zone = xfr_render_nsd(&x);
+	k = xfr_render_key(&x, 1);
+	fprintf(f, "server:\n\tzonesdir: \"%s\"\n%szone:\n\tname: \"a.test\"\n\tzonefile: \"a.zone\"\n%s",
+		dir, k, zone);
+	fclose(f);
+	free(zone);
+	free(k);
+	snprintf(cmd, sizeof(cmd), "nsd-checkconf %s >&2", path);
+	is_int(system(cmd), 0, "nsd-checkconf accepts the nsd rendering");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		return;
+}
+
 int main(void)
 {
 	test_parse();
@@ -186,5 +226,6 @@ int main(void)
 	log_init("test_xfr");
 	log_set_level(LOG_LEVEL_ERR);
 	test_config();
+	test_checkconf();
 	return tap_done();
 }
