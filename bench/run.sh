@@ -259,9 +259,10 @@ sec_bulk() {
 # behind the stack and the worker; with "secondaries", a BIND and a Knot
 # secondary that know only the catalog (tests/integration/fleet_helpers.bash).
 fleet_env() {
+	local cat=("[catalog]" "zone = $CATZ")
 	fleet_key
-	bench_env "[catalog]" "zone = $CATZ" "[tsig $FLEET_KEY]" "algorithm = hmac-sha256" \
-		"secret = $FLEET_SECRET"
+	[ "${1:-}" = nocatalog ] && cat=()
+	bench_env "${cat[@]}" "[tsig $FLEET_KEY]" "algorithm = hmac-sha256" "secret = $FLEET_SECRET"
 	if [ "${1:-}" = secondaries ]; then
 		SEC_PORT[bind1]=$(free_port)
 		SEC_PORT[knot1]=$(free_port)
@@ -277,7 +278,9 @@ fleet_env() {
 	} >>"$INI"
 	start_stack || return 1
 	start_worker || return 1
-	wait_until 20 serves_serial_any "$NSD_PORT" "$CATZ" || return 1
+	if [ "${1:-}" != nocatalog ]; then
+		wait_until 20 serves_serial_any "$NSD_PORT" "$CATZ" || return 1
+	fi
 	if [ "${1:-}" = secondaries ]; then
 		start_bind_secondary bind1 && start_knot_secondary knot1 || return 1
 	fi
@@ -340,20 +343,30 @@ fleet_scale_point() {
 	result fleet "catalog_ms.at.$size" "$(tail -20 "$WORKER_LOG" | catalog_ms /dev/stdin)"
 }
 
+# fleet_scale_run [nocatalog]: the same without the catalog is the floor.
 fleet_scale_run() {
-	fleet_env || return 1
-	fleet_scale_point 0 || return 1
+	local tag=${1:+nocat.}
+	fleet_env "$@" || return 1
+	fleet_scale_point "${tag}0" || return 1
 	"$BENCHTOOL" bulk "$FRONT_URL" "$DA_USER:$DA_PASS" s "$CATALOG_N" 2024070700 "$CONNS" \
 		"127.0.0.1:$NSD_PORT" >"$TMP/fill.out" || return 1
-	fleet_scale_point "$CATALOG_N"
+	fleet_scale_point "$tag$CATALOG_N"
 }
 
+# BENCH_FLEET_PARTS="latency bulk scale" (default: all three)
 sec_fleet() {
-	local r
+	local r p
 	for ((r = 1; r <= RUNS; r++)); do
-		( fleet_latency_run ) || result fleet failed.latency 1
-		( fleet_bulk_run ) || result fleet failed.bulk 1
-		( fleet_scale_run ) || result fleet failed.scale 1
+		for p in ${BENCH_FLEET_PARTS:-latency bulk scale}; do
+			case $p in
+			latency) ( fleet_latency_run ) || result fleet failed.latency 1 ;;
+			bulk) ( fleet_bulk_run ) || result fleet failed.bulk 1 ;;
+			scale)
+				( fleet_scale_run ) || result fleet failed.scale 1
+				( fleet_scale_run nocatalog ) || result fleet failed.scale_nocat 1
+				;;
+			esac
+		done
 	done
 }
 
