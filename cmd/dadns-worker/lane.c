@@ -259,7 +259,7 @@ static void lane_apply_catalog(struct lane *l, struct lane_entry *e, struct back
 		log_warn("worker: %s: %s", l->cfg->name, err);
 		for (i = nw; i < k; i++) {
 			zones[i].result = DADNS_ETEMPFAIL;
-			snprintf(zones[i].error, sizeof(zones[i].error), "not deleted: %s", err);
+			snprintf(zones[i].error, sizeof(zones[i].error), "not deleted: %.480s", err);
 		}
 	} else if (k > nw) {
 		l->ops->apply(l->state, zones + nw, k - nw);

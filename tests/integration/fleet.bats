@@ -19,6 +19,8 @@ SERIAL2=2026120802
 setup() {
 	dadns_setup
 	fleet_key
+	# the BIND-primary test sets up its own
+	case $BATS_TEST_DESCRIPTION in *"BIND as the primary"*) return 0 ;; esac
 	SEC_PORT[bind1]=$(free_port)
 	SEC_PORT[knot1]=$(free_port)
 	SEC_PORT[pdns1]=$(free_port)
@@ -44,6 +46,7 @@ setup() {
 teardown() { dadns_teardown; }
 
 serves_catalog() { [ -n "$(soa_serial "$NSD_PORT" "$CATZ")" ]; }
+serves_catalog_on() { [ -n "$(soa_serial "$1" "$CATZ")" ]; }
 
 # fleet_zones N SERIAL DIR: N zones of the shapes of tests/data (every
 # shape in turn, renamed fI.SHAPE), each with SOA serial SERIAL, as DIR/DOMAIN.db.
@@ -184,4 +187,39 @@ sampler() {
 	echo "samples: $(wc -l <"$TMP/samples"), violations: $(wc -l <"$TMP/violations")" >&3
 	[ "$(wc -l <"$TMP/samples")" -gt 3 ]
 	[ ! -s "$TMP/violations" ] || { head "$TMP/violations" >&2; false; }
+}
+
+@test "fleet: BIND as the primary (its include file: also-notify, allow-transfer, key file) feeds a Knot secondary, the catalog by IXFR" {
+	SEC_PORT[knot2]=$(free_port)
+	write_ini "[catalog]" "zone = $CATZ" \
+		"[tsig $FLEET_KEY]" "algorithm = hmac-sha256" "secret = $FLEET_SECRET"
+	ini_worker "retry_backoff = 1,1,1,1,1" "lease_seconds = 5" "poll_interval_ms = 200"
+	start_named
+	# BIND computes the difference of each reloaded zone file: IXFR out
+	sed -i 's/^\tnotify no;/\tnotify no;\n\tixfr-from-differences yes;/' "$BIND_CONF"
+	$BIND_CONTROL reconfig
+	PRIMARY_PORT=$BIND_PORT
+	ini_bind_backend bind
+	{
+		echo "notify = 127.0.0.1@${SEC_PORT[knot2]}"
+		echo "allow_transfer = 127.0.0.1"
+		echo "tsig_key = $FLEET_KEY"
+	} >>"$INI"
+	start_stack
+	start_worker
+	wait_until 30 serves_catalog_on "$BIND_PORT"
+	start_knot_secondary knot2
+	fleet_zones 10 "$SERIAL1" "$TMP/zb"
+	push_many "$TMP/zb" 4
+	wait_until 120 fleet_converged "$SERIAL1" "$TMP/zb"
+	fleet_records "$TMP/zb"
+	grep -q "allow-transfer { !{ !127.0.0.1/32; any; }; key \"$FLEET_KEY\"; };" "$BIND_INCLUDE"
+	grep -q "also-notify { 127.0.0.1 port ${SEC_PORT[knot2]} key \"$FLEET_KEY\"; };" "$BIND_INCLUDE"
+	[ "$(stat -c %a "$BIND_INCLUDE.keys")" = 640 ]
+	# unsigned: refused by the primary
+	run dig +norec +time=3 +tries=1 @127.0.0.1 -p "$BIND_PORT" "$CATZ" AXFR
+	! echo "$output" | grep -q "XFR size"
+	[ "$(catalog_members "$BIND_PORT" | wc -l)" = 10 ]
+	# the catalog changed after Knot had it: an incremental transfer
+	grep -q "\[$CATZ.\] IXFR, incoming" "$(sec_dir knot2)/knot.log"
 }
