@@ -43,7 +43,10 @@ setup() {
 	start_pdns_secondary pdns1
 }
 
-teardown() { dadns_teardown; }
+teardown() {
+	dadns_teardown
+	sanitizer_check "${WORKER_LOG:-}"
+}
 
 serves_catalog() { [ -n "$(soa_serial "$NSD_PORT" "$CATZ")" ]; }
 serves_catalog_on() { [ -n "$(soa_serial "$1" "$CATZ")" ]; }
