@@ -138,7 +138,7 @@ echo "| worker RSS ≤ 16 MiB with ${n_big:-10000} zones (NSD / BIND) | $(mib "$
 cat <<EOF
 
 Reproduce any section alone with \`make bench BENCH_SECTIONS=<section>\`
-(sections: sqlite ceiling intake latency bulk; the figures are printed and
+(sections: sqlite ceiling intake latency bulk fleet; the figures are printed and
 written to build/bench/BENCHMARKS.partial.md, BENCHMARKS.md is only
 rewritten by a full run). \`BENCH_RUNS\`, \`BENCH_SECS\`, \`BENCH_PUSHES\`,
 \`BENCH_N\` and \`BENCH_CONNS\` change the sizes (see bench/run.sh).
@@ -289,6 +289,52 @@ done
 if grep -q '^bulk	failed' "$R"; then
 	echo
 	echo "Failed runs: $(awk -F'\t' '$1 == "bulk" && $2 ~ /^failed/ {print $2}' "$R" | sort | uniq -c | tr '\n' ';')"
+fi
+FN=${FLEET_N:-${BENCH_FLEET_N:-1000}}
+CN=${CATALOG_N:-${BENCH_CATALOG_N:-10000}}
+cat <<EOF
+
+## 5. Fleet: NSD hidden primary, BIND and Knot secondaries by the catalog
+
+NSD (include mode, TSIG on every NOTIFY and transfer) is the primary with
+the RFC 9432 catalog; a BIND 9.18 and a Knot 3.2 secondary know only the
+catalog zone (\`tests/integration/fleet_helpers.bash\`: BIND
+\`min-update-interval 1\`, Knot's defaults). \`make bench BENCH_SECTIONS=fleet\`.
+
+Push→served of an update (the zone exists everywhere; ${PUSHES:-200}
+pushes, \`benchtool latency\` against each server in turn); the primary's own
+figure is the floor:
+
+| served by | p50 ms | p99 ms | runs (p50) |
+|---|---|---|---|
+EOF
+for t in nsd bind1 knot1; do
+	name=$t
+	case $t in nsd) name="NSD, the primary (floor)" ;; bind1) name="BIND secondary" ;; knot1) name="Knot secondary" ;; esac
+	echo "| $name | $(fmt "$(med fleet "p50_ms.$t")" 1) | $(fmt "$(med fleet "p99_ms.$t")" 1) | $(all fleet "p50_ms.$t") |"
+done
+cat <<EOF
+
+$FN new zones pushed (${BENCH_CONNS:-8} connections), then polled until every
+zone is served, on the primary, then BIND, then Knot (in that order: a
+server's time is at least the one before it). Times from the first push:
+
+| pushes took s | primary serves all, s | BIND serves all, s | Knot serves all, s | catalog publication ms (median) |
+|---|---|---|---|---|
+| $(fmt "$(med fleet "push_s.$FN")" 2) | $(fmt "$(med fleet "served_s.nsd.$FN")" 2) | $(fmt "$(med fleet "served_s.bind.$FN")" 2) | $(fmt "$(med fleet "served_s.knot.$FN")" 2) | $(med fleet "catalog_ms.$FN") |
+
+A new zone (each one a catalog update) pushed alone, push→served on the
+primary, with ~0 and with $CN zones (median of 20); the floor is the same
+without a catalog:
+
+| zones | new zone p50 ms | catalog publication ms | floor: no catalog, p50 ms |
+|---|---|---|---|
+| ~0 | $(fmt "$(med fleet new_zone_p50_ms.0)" 1) | $(med fleet catalog_ms.at.0) | $(fmt "$(med fleet new_zone_p50_ms.nocat.0)" 1) |
+| $CN | $(fmt "$(med fleet "new_zone_p50_ms.$CN")" 1) | $(med fleet "catalog_ms.at.$CN") | $(fmt "$(med fleet "new_zone_p50_ms.nocat.$CN")" 1) |
+EOF
+if grep -q '^fleet	failed' "$R"; then
+	echo
+	echo "Failed runs: $(awk -F'\t' '$1 == "fleet" && $2 ~ /^failed/ {print $2}' "$R" | sort | uniq -c | tr '\n' ';')"
 fi
 echo
 if [ -f "$SRC/bench/NOTES.md" ]; then

@@ -3,7 +3,7 @@
 # run.sh -- `make bench`: measure dadns as operators feel it and write BENCHMARKS.md.
 #
 # usage: bench/run.sh [SECTION...]
-#   sections: sqlite ceiling intake latency bulk (default: all of them; with
+#   sections: sqlite ceiling intake latency bulk fleet (default: all of them; with
 #   all of them BENCHMARKS.md is regenerated, otherwise the figures are only
 #   printed and kept in build/bench/results.tsv); secwatch (only when named:
 #   dadnsctl secondaries check of BENCH_SECWATCH_N="1000 10000" zones, and
@@ -23,6 +23,10 @@
 #   BENCH_QUICK=1        RUNS=1 SECS=2 PUSHES=20 N="200 1000": checks the
 #                        scripts, figures meaningless (never written to BENCHMARKS.md)
 #   BENCH_WRITE=1        with BENCH_QUICK=1: write BENCHMARKS.md anyway, marked provisional
+#   BENCH_FLEET_N=1000   new zones for the fleet's convergence (NSD primary ->
+#                        BIND and Knot secondaries by the catalog)
+#   BENCH_CATALOG_N=10000 zones in the catalog when new zones' push->served is
+#                        measured at scale (primary only)
 #   BENCH_KEEP=1         keep each run's temporary directory
 set -u
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,6 +34,7 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	: "${BENCH_RUNS:=1}" "${BENCH_SECS:=2}" "${BENCH_PUSHES:=20}" "${BENCH_N:=200 1000}"
+	: "${BENCH_FLEET_N:=200}" "${BENCH_CATALOG_N:=1000}"
 	export BENCH_QUICK BENCH_N
 fi
 RUNS=${BENCH_RUNS:-3}
@@ -39,7 +44,10 @@ NS=${BENCH_N:-1000 10000}
 CONNS=${BENCH_CONNS:-8}
 export SECS PUSHES BENCH_CONNS=$CONNS
 LAT_BACKENDS=${BENCH_LATENCY_BACKENDS:-nsd nsd-local nsd-direct bind pdns coredns nsd-direct-served bind-served}
-ALL="sqlite ceiling intake latency bulk"
+ALL="sqlite ceiling intake latency bulk fleet"
+FLEET_N=${BENCH_FLEET_N:-1000}
+CATALOG_N=${BENCH_CATALOG_N:-10000}
+export FLEET_N CATALOG_N
 SECTIONS=${*:-$ALL}
 mkdir -p "$BENCH_BIN"
 BENCH_RESULTS=$BENCH_BIN/results.tsv
@@ -49,7 +57,7 @@ export BENCH_RESULTS
 for s in $SECTIONS; do
 	case " $ALL secwatch " in *" $s "*) ;; *) echo "run.sh: unknown section $s" >&2; exit 2 ;; esac
 done
-for p in wrk nginx spawn-fcgi nsd named mariadbd pdns_server; do
+for p in wrk nginx spawn-fcgi nsd named mariadbd pdns_server knotd; do
 	command -v "$p" >/dev/null || { echo "run.sh: $p is missing (make bench-deps)" >&2; exit 1; }
 done
 [ -x "$BENCHTOOL" ] && [ -x "$BENCH_BIN/noop_fcgi" ] || { echo "run.sh: build with make bench" >&2; exit 1; }
@@ -257,7 +265,7 @@ sec_bulk() {
 	done
 }
 
-# --- 5. watching secondaries (opt-in: bench/run.sh secwatch) ----------------------------
+# --- 6. watching secondaries (opt-in: bench/run.sh secwatch) ----------------------------
 
 # secwatch_run N: N zones served by an NSD (loaded from an include file)
 # and desired in the database; `dadnsctl secondaries check` against it
@@ -294,6 +302,123 @@ sec_secwatch() {
 	for ((r = 1; r <= RUNS; r++)); do
 		for n in ${BENCH_SECWATCH_N:-1000 10000}; do
 			( secwatch_run "$n" ) || result secwatch "failed.$n" 1
+		done
+	done
+}
+
+# --- 5. fleet: NSD hidden primary -> BIND and Knot secondaries (catalog) ------------
+
+# fleet_env [secondaries]: NSD (include mode, TSIG, notify) with the catalog
+# behind the stack and the worker; with "secondaries", a BIND and a Knot
+# secondary that know only the catalog (tests/integration/fleet_helpers.bash).
+fleet_env() {
+	local cat=("[catalog]" "zone = $CATZ")
+	fleet_key
+	[ "${1:-}" = nocatalog ] && cat=()
+	bench_env "${cat[@]}" "[tsig $FLEET_KEY]" "algorithm = hmac-sha256" "secret = $FLEET_SECRET"
+	if [ "${1:-}" = secondaries ]; then
+		SEC_PORT[bind1]=$(free_port)
+		SEC_PORT[knot1]=$(free_port)
+	fi
+	NSD_XFR=0 start_nsd include || return 1
+	PRIMARY_PORT=$NSD_PORT
+	NSD_DIRECT=1 ini_nsd_backend nsd
+	{
+		[ "${1:-}" = secondaries ] &&
+			echo "notify = 127.0.0.1@${SEC_PORT[bind1]} 127.0.0.1@${SEC_PORT[knot1]}"
+		echo "allow_transfer = 127.0.0.1"
+		echo "tsig_key = $FLEET_KEY"
+	} >>"$INI"
+	start_stack || return 1
+	start_worker || return 1
+	if [ "${1:-}" != nocatalog ]; then
+		wait_until 20 serves_serial_any "$NSD_PORT" "$CATZ" || return 1
+	fi
+	if [ "${1:-}" = secondaries ]; then
+		start_bind_secondary bind1 && start_knot_secondary knot1 || return 1
+	fi
+}
+
+serves_serial_any() { [ -n "$(soa_serial "$1" "$2")" ]; }
+
+# catalog_ms LOG: the median time the worker took to publish the catalog.
+catalog_ms() {
+	sed -n 's/.*catalog .* members, published in \([0-9]*\) ms.*/\1/p' "$1" | sort -n |
+		awk '{v[n++] = $1} END {print n ? v[int(n / 2)] : "-"}'
+}
+
+fleet_latency_run() {
+	local s0=2024100100 s t line
+	fleet_env secondaries || return 1
+	"$BENCHTOOL" latency "$FRONT_URL" "$DA_USER:$DA_PASS" lat.bench.test "$s0" 1 \
+		dns "127.0.0.1:$NSD_PORT" >"$TMP/first.out" 2>&1 || return 1
+	wait_until 60 serves_serial "${SEC_PORT[bind1]}" lat.bench.test "$s0" || return 1
+	wait_until 60 serves_serial "${SEC_PORT[knot1]}" lat.bench.test "$s0" || return 1
+	s=$((s0 + 1))
+	for t in nsd bind1 knot1; do
+		local port=${SEC_PORT[$t]:-$NSD_PORT}
+		line=$("$BENCHTOOL" latency "$FRONT_URL" "$DA_USER:$DA_PASS" lat.bench.test "$s" \
+			"$PUSHES" dns "127.0.0.1:$port" 2>&1 >"$TMP/latency.$t.ms" | grep '^latency:')
+		echo "  fleet $t: $line" >&2
+		result fleet "p50_ms.$t" "$(echo "$line" | sed -n "s/.*pushes, p50 \([0-9.]*\) ms.*/\1/p")"
+		result fleet "p99_ms.$t" "$(echo "$line" | sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p')"
+		s=$((s + PUSHES + 1))
+	done
+}
+
+fleet_bulk_run() {
+	local line
+	fleet_env secondaries || return 1
+	line=$("$BENCHTOOL" bulk "$FRONT_URL" "$DA_USER:$DA_PASS" f "$FLEET_N" 2024070700 "$CONNS" \
+		"127.0.0.1:$NSD_PORT,127.0.0.1:${SEC_PORT[bind1]},127.0.0.1:${SEC_PORT[knot1]}") ||
+		echo "run.sh: fleet bulk: not all pushed or served" >&2
+	echo "$line" | sed 's/^/    /' >&2
+	result fleet "push_s.$FLEET_N" "$(echo "$line" | awk '$1 == "pushed" {print $3}')"
+	result fleet "served_s.nsd.$FLEET_N" "$(echo "$line" | awk -v p="127.0.0.1:$NSD_PORT" '$1 == "served" && $2 == p {print $4}')"
+	result fleet "served_s.bind.$FLEET_N" "$(echo "$line" | awk -v p="127.0.0.1:${SEC_PORT[bind1]}" '$1 == "served" && $2 == p {print $4}')"
+	result fleet "served_s.knot.$FLEET_N" "$(echo "$line" | awk -v p="127.0.0.1:${SEC_PORT[knot1]}" '$1 == "served" && $2 == p {print $4}')"
+	result fleet "served_n.knot.$FLEET_N" "$(echo "$line" | awk -v p="127.0.0.1:${SEC_PORT[knot1]}" '$1 == "served" && $2 == p {print $3}')"
+	result fleet "catalog_ms.$FLEET_N" "$(catalog_ms "$WORKER_LOG")"
+}
+
+# A new zone's push->served on the primary with the catalog at SIZE members
+# (each new zone is a catalog update): 20 new zones, one at a time.
+fleet_scale_point() {
+	local size=$1 i line ms=()
+	: >"$TMP/scale.log"
+	for ((i = 1; i <= 20; i++)); do
+		line=$("$BENCHTOOL" bulk "$FRONT_URL" "$DA_USER:$DA_PASS" "n$size-$i-" 1 2024070700 1 \
+			"127.0.0.1:$NSD_PORT") || return 1
+		ms+=("$(echo "$line" | awk '$1 == "served" {printf "%.1f", $4 * 1000}')")
+	done
+	printf '%s\n' "${ms[@]}" | sort -n >"$TMP/scale.ms"
+	result fleet "new_zone_p50_ms.$size" "$(awk '{v[n++] = $1} END {print v[int(n / 2)]}' "$TMP/scale.ms")"
+	result fleet "catalog_ms.at.$size" "$(tail -20 "$WORKER_LOG" | catalog_ms /dev/stdin)"
+}
+
+# fleet_scale_run [nocatalog]: the same without the catalog is the floor.
+fleet_scale_run() {
+	local tag=${1:+nocat.}
+	fleet_env "$@" || return 1
+	fleet_scale_point "${tag}0" || return 1
+	"$BENCHTOOL" bulk "$FRONT_URL" "$DA_USER:$DA_PASS" s "$CATALOG_N" 2024070700 "$CONNS" \
+		"127.0.0.1:$NSD_PORT" >"$TMP/fill.out" || return 1
+	fleet_scale_point "$tag$CATALOG_N"
+}
+
+# BENCH_FLEET_PARTS="latency bulk scale" (default: all three)
+sec_fleet() {
+	local r p
+	for ((r = 1; r <= RUNS; r++)); do
+		for p in ${BENCH_FLEET_PARTS:-latency bulk scale}; do
+			case $p in
+			latency) ( fleet_latency_run ) || result fleet failed.latency 1 ;;
+			bulk) ( fleet_bulk_run ) || result fleet failed.bulk 1 ;;
+			scale)
+				( fleet_scale_run ) || result fleet failed.scale 1
+				( fleet_scale_run nocatalog ) || result fleet failed.scale_nocat 1
+				;;
+			esac
 		done
 	done
 }

@@ -42,6 +42,7 @@ struct config_backend {
 	char *notify;         /* "ADDR[@PORT] ..." secondaries to NOTIFY */
 	char *allow_transfer; /* "CIDR ..." who may AXFR/IXFR */
 	char *tsig_key;       /* NAME of a [tsig NAME]: transfers and NOTIFY signed */
+	const struct config_tsig *tsig; /* tsig_key resolved (config_load), or NULL */
 	/* knot */
 	char *template;       /* Knot template new zones are added under */
 	int dnssec_sign;      /* dnssec = passthrough (0) | sign (1) */

@@ -10,6 +10,7 @@
 #include "lib/config_int.h"
 #include "lib/domain.h"
 #include "lib/util.h"
+#include "lib/xfr.h"
 
 int config_seen_line(const struct parse *p, enum sec sec, size_t idx, const char *name)
 {
@@ -28,6 +29,24 @@ int config_seen_line(const struct parse *p, enum sec sec, size_t idx, const char
 			snprintf(err + n_, errlen - (size_t)n_, __VA_ARGS__);                \
 		return -1;                                                                   \
 	} while (0)
+
+/* notify, allow_transfer: lists of addresses (lib/xfr.h). */
+static int check_xfr(struct parse *p, size_t i, char *err, size_t errlen)
+{
+	const struct config_backend *b = &p->cfg->backends[i];
+	struct xfr_conf *x = xcalloc(1, sizeof(*x));
+	char xerr[160];
+	int line = -1;
+
+	if (xfr_parse_notify(b->notify, x, xerr, sizeof(xerr)) < 0)
+		line = config_seen_line(p, SEC_BACKEND, i, "notify");
+	else if (xfr_parse_allow(b->allow_transfer, x, xerr, sizeof(xerr)) < 0)
+		line = config_seen_line(p, SEC_BACKEND, i, "allow_transfer");
+	free(x);
+	if (line >= 0)
+		CHECK_FAIL(line, "[backend %s]: %s", b->name, xerr);
+	return 0;
+}
 
 static int check_backend(struct parse *p, size_t i, char *err, size_t errlen)
 {
@@ -64,10 +83,13 @@ static int check_backend(struct parse *p, size_t i, char *err, size_t errlen)
 			   "[backend %s]: control_socket must be an absolute path", b->name);
 	if ((mask & B_NSD) && (!b->pattern || !*b->pattern) && (!b->nsd_conf || !*b->nsd_conf))
 		CHECK_FAIL(b->line, "[backend %s]: nsd needs pattern or nsd_conf", b->name);
-	if (b->tsig_key && *b->tsig_key && !config_tsig_find(p->cfg, b->tsig_key))
+	p->cfg->backends[i].tsig = b->tsig_key && *b->tsig_key ? config_tsig_find(p->cfg, b->tsig_key) : NULL;
+	if (b->tsig_key && *b->tsig_key && !b->tsig)
 		CHECK_FAIL(config_seen_line(p, SEC_BACKEND, i, "tsig_key"),
 			   "[backend %s]: tsig_key %s names no [tsig %s] section", b->name, b->tsig_key,
 			   b->tsig_key);
+	if (check_xfr(p, i, err, errlen) < 0)
+		return -1;
 	if ((mask & B_KNOT) && (!b->zones_dir || !*b->zones_dir || !b->control_socket ||
 				b->control_socket[0] != '/'))
 		CHECK_FAIL(b->line, "[backend %s]: knot needs zones_dir and control_socket (an absolute path)",
@@ -148,6 +170,9 @@ static int check_fleet(struct parse *p, char *err, size_t errlen)
 			   "[catalog] zone '%s' is not a valid domain name", cfg->catalog.zone);
 	for (i = 0; i < cfg->n_tsigs; i++) {
 		struct config_tsig *t = &cfg->tsigs[i];
+		if (!xfr_key_name_ok(t->name))
+			CHECK_FAIL(t->line, "[tsig %s]: the name may hold only letters, digits, '.', '-' "
+				   "and '_' (63 at most)", t->name);
 		for (j = 0; j < ARRAY_SIZE(algs) && strcasecmp(t->algorithm, algs[j]); j++)
 			;
 		if (j == ARRAY_SIZE(algs))

@@ -199,6 +199,29 @@ static const char *const migrations[] = {
 	"  DELETE FROM push_log WHERE seq <= NEW.seq - 200;"
 	"  DELETE FROM push_served WHERE seq <= NEW.seq - 200;"
 	" END;",
+	/* The RFC 9432 catalog: every zone of the desired state has a member id
+	 * for as long as it lives (triggers on zones, in the writer's own
+	 * transaction; an upsert of a present zone is an UPDATE and keeps it);
+	 * a zone deleted and added again gets a new id, so that consumers drop
+	 * what they held and transfer it afresh (RFC 9432 section 5.3).
+	 * catalog_serial: the serial each backend last published (lib/catalog.h). */
+	"CREATE TABLE IF NOT EXISTS catalog_members("
+	"  domain TEXT PRIMARY KEY NOT NULL,"
+	"  uid TEXT NOT NULL UNIQUE,"
+	"  added_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO catalog_members(domain, uid, added_at)"
+	"  SELECT domain, lower(hex(randomblob(8))), created_at FROM zones;"
+	"CREATE TRIGGER IF NOT EXISTS catalog_member_add AFTER INSERT ON zones BEGIN"
+	"  INSERT OR REPLACE INTO catalog_members(domain, uid, added_at)"
+	"  VALUES(NEW.domain, lower(hex(randomblob(8))), NEW.created_at);"
+	" END;"
+	"CREATE TRIGGER IF NOT EXISTS catalog_member_del AFTER DELETE ON zones BEGIN"
+	"  DELETE FROM catalog_members WHERE domain = OLD.domain;"
+	" END;"
+	"CREATE TABLE IF NOT EXISTS catalog_serial("
+	"  backend TEXT PRIMARY KEY NOT NULL,"
+	"  serial INTEGER NOT NULL,"
+	"  published_at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 sqlite3 *store_db(struct store *st)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* store.h -- the shared SQLite database: open, migrate, desired state, queue
  *
- * Schema (version 3; times are milliseconds since the epoch):
+ * Schema (version 4; times are milliseconds since the epoch):
  *   zones(domain TEXT PRIMARY KEY, hostname, username, zone_text, serial,
  *         records, source, created_at, updated_at)
  *   jobs(id INTEGER PRIMARY KEY, domain, op 'write'|'delete',
@@ -31,6 +31,11 @@
  *   secondaries(name PRIMARY KEY, server, state 'in_sync'|'behind'|
  *        'unreachable', in_sync, behind, missing, extra, unanswered,
  *        checked_at, behind_since)  [v4] -- see lib/secondary.h
+ *   catalog_members(domain PRIMARY KEY, uid UNIQUE, added_at)  [v6]
+ *        the RFC 9432 member id of every desired zone, kept by triggers on
+ *        zones (insert: a new random id; delete: gone) -- lib/catalog.h
+ *   catalog_serial(backend PRIMARY KEY, serial, published_at)  [v6]
+ *        the catalog serial each backend last published
  */
 #ifndef DADNS_STORE_H
 #define DADNS_STORE_H

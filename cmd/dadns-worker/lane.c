@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd/dadns-worker/lane.h"
+#include "cmd/dadns-worker/lane_catalog.h"
 #include "lib/log.h"
 #include "lib/util.h"
 
@@ -161,6 +162,11 @@ static size_t lane_read(struct lane *l, struct lane_entry *e, size_t n, struct s
 
 	for (i = 0; i < n; i++) {
 		const char *domain = e[i].claims[0]->domain;
+		if (lane_catalog_is_self(l, domain)) {
+			e[i].result = DADNS_EPERMFAIL;
+			snprintf(e[i].error, sizeof(e[i].error), "%s is the [catalog] zone: not a member", domain);
+			continue;
+		}
 		rc = store_zone_get(l->st, domain, 1, &sz[i]);
 		if (rc < 0 && rc != DADNS_ENOENT) {
 			e[i].result = DADNS_ETEMPFAIL;
@@ -215,6 +221,52 @@ static void lane_settle(struct lane *l, struct lane_entry *e, struct backend_zon
 	}
 }
 
+/* Writes first: zones[0..return) are written, the rest deleted (map kept
+ * in step). */
+static size_t lane_writes_first(struct backend_zone *zones, size_t *map, size_t k)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < k; i++) {
+		if (!zones[i].zone_text)
+			continue;
+		if (i != w) {
+			struct backend_zone tz = zones[w];
+			size_t tm = map[w];
+			zones[w] = zones[i];
+			map[w] = map[i];
+			zones[i] = tz;
+			map[i] = tm;
+		}
+		w++;
+	}
+	return w;
+}
+
+/* With a catalog: the writes, the catalog, then the deletions (which fail
+ * when the catalog was not published: lane_catalog.h). */
+static void lane_apply_catalog(struct lane *l, struct lane_entry *e, struct backend_zone *zones,
+			       size_t *map, size_t k)
+{
+	size_t nw = lane_writes_first(zones, map, k), i;
+	char err[BACKEND_ERR_MAX];
+
+	if (nw > 0)
+		l->ops->apply(l->state, zones, nw);
+	lane_settle(l, e, zones, map, nw);
+	err[0] = '\0';
+	if (lane_catalog_step(l, zones, nw, k, err, sizeof(err)) < 0) {
+		log_warn("worker: %s: %s", l->cfg->name, err);
+		for (i = nw; i < k; i++) {
+			zones[i].result = DADNS_ETEMPFAIL;
+			snprintf(zones[i].error, sizeof(zones[i].error), "not deleted: %.480s", err);
+		}
+	} else if (k > nw) {
+		l->ops->apply(l->state, zones + nw, k - nw);
+	}
+	lane_settle(l, e, zones + nw, map + nw, k - nw);
+}
+
 static void lane_batch(struct lane *l, struct lane_entry *e, size_t n)
 {
 	struct store_zone *sz = xcalloc(n, sizeof(*sz));
@@ -225,9 +277,13 @@ static void lane_batch(struct lane *l, struct lane_entry *e, size_t n)
 	double secs;
 
 	k = lane_read(l, e, n, sz, zones, map);
-	if (k > 0)
-		l->ops->apply(l->state, zones, k);
-	lane_settle(l, e, zones, map, k);
+	if (l->cat) {
+		lane_apply_catalog(l, e, zones, map, k);
+	} else {
+		if (k > 0)
+			l->ops->apply(l->state, zones, k);
+		lane_settle(l, e, zones, map, k);
+	}
 	for (i = 0; i < n; i++) {
 		failed += e[i].result != 0;
 		store_zone_deinit(&sz[i]);
@@ -243,7 +299,12 @@ static void lane_batch(struct lane *l, struct lane_entry *e, size_t n)
 static void *lane_main(void *arg)
 {
 	struct lane *l = arg;
+	char err[BACKEND_ERR_MAX];
 
+	/* Publish the catalog once at start: enabled since the last run, or
+	 * left behind by a worker that was killed. */
+	if (l->cat && lane_catalog_step(l, NULL, 0, 0, err, sizeof(err)) < 0)
+		log_warn("worker: %s: %s (tried again with the next batch)", l->cfg->name, err);
 	for (;;) {
 		struct lane_report *rep;
 		struct lane_entry *e;

@@ -39,6 +39,7 @@ struct lane_entry {
 };
 
 struct lane;
+struct lane_catalog;
 
 /* A finished batch, posted by a lane for the main thread to record. */
 struct lane_report {
@@ -70,6 +71,7 @@ struct lane {
 	struct claim **q;            /* ring of claims to apply */
 	size_t q_head, q_len, q_cap;
 	int stop;
+	struct lane_catalog *cat;    /* NULL: this backend serves no catalog (lane_catalog.h) */
 };
 
 /* Initialize the results channel: 0 or -errno. */

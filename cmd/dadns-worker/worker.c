@@ -22,6 +22,7 @@
 
 #include "cmd/dadns-worker/idset.h"
 #include "cmd/dadns-worker/lane.h"
+#include "cmd/dadns-worker/lane_catalog.h"
 #include "cmd/dadns-worker/worker.h"
 #include "lib/log.h"
 #include "lib/queue.h"
@@ -482,6 +483,7 @@ static void worker_free(struct worker *w)
 		struct lane *l = &w->lanes[i];
 		if (l->ops && l->ops->close)
 			l->ops->close(l->state);
+		lane_catalog_close(l);
 		store_close(l->st);
 	}
 	if (w->results.tail)
@@ -539,6 +541,8 @@ static int open_lanes(struct worker *w)
 			log_err("worker: %s", err);
 			return -1;
 		}
+		if (lane_catalog_open(l, cfg) < 0)
+			return -1;
 		l->batch_max = cfg->worker.batch_max;
 		l->results = &w->results;
 		w->all_mask |= 1ULL << l->idx;

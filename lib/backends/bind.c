@@ -30,6 +30,7 @@ struct bind_state {
 	int need_sync;      /* reconfig before trusting the include file */
 	int64_t verify_until; /* verification of the last batch waits until then */
 	int swept;          /* temporary files of a killed worker removed */
+	struct dnsfile_xfr_state xfr; /* notify, allow_transfer, tsig_key */
 };
 
 /* What rndc answers to "reload ZONE" for a zone named does not have. */
@@ -44,6 +45,7 @@ static void bind_close(void *state)
 	free(st->zones_dir);
 	free(st->include);
 	dnsfile_ctl_deinit(&st->ctl);
+	dnsfile_xfr_deinit(&st->xfr);
 	free(st);
 }
 
@@ -61,6 +63,11 @@ static int bind_open(const struct config_backend *cfg, void **state, char *err, 
 	}
 	st = xcalloc(1, sizeof(*st));
 	rc = dnsfile_check_config(cfg, cfg->named_conf, "named_conf", &st->srv, err, errlen);
+	if (rc < 0) {
+		free(st);
+		return rc;
+	}
+	rc = dnsfile_xfr_open(cfg, DNSFILE_BIND, cfg->named_conf, &st->xfr, err, errlen);
 	if (rc < 0) {
 		free(st);
 		return rc;
@@ -86,8 +93,10 @@ static void bind_apply(void *state, struct backend_zone *zones, size_t n)
 	struct dnsfile_include_mode m = {
 		.flavor = DNSFILE_BIND, .include = st->include, .zones_dir = st->zones_dir,
 		.reconfig = "reconfig", .reload = "reload", .unknown = bind_unknown,
+			.xfr = &st->xfr.x, .force_write = &st->xfr.force,
 	};
 	struct dnsfile_item *items;
+	char xerr[BACKEND_ERR_MAX - 64];
 
 	if (n == 0)
 		return;
@@ -100,7 +109,10 @@ static void bind_apply(void *state, struct backend_zone *zones, size_t n)
 	}
 	dnsfile_ctl_batch_start(&st->ctl);
 	items = dnsfile_batch_prepare(st->zones_dir, st->ctl.label, zones, n);
-	dnsfile_apply_include(&m, &st->ctl, items, n, &st->need_sync);
+	if (dnsfile_xfr_prepare(&st->xfr, xerr, sizeof(xerr)) < 0)
+		dnsfile_batch_fail(items, n, -1, DADNS_ETEMPFAIL, xerr);
+	else
+		dnsfile_apply_include(&m, &st->ctl, items, n, &st->need_sync);
 	dnsfile_batch_log(&st->ctl, items, n);
 	st->verify_until = dnsfile_verify_deadline(st->timeout);
 	dnsfile_batch_free(items, n);

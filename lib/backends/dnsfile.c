@@ -241,28 +241,33 @@ struct include_args {
 	enum dnsfile_flavor flavor;
 	const char *zones_dir, *owner;
 	struct dnsfile_set *s;
+	const struct dnsfile_xfr *x;
 };
 
 static int include_print(FILE *f, void *arg)
 {
 	const struct include_args *a = arg;
 	const char *c = a->flavor == DNSFILE_NSD ? "#" : "//";
+	const char *extra = a->x && a->x->zone_extra ? a->x->zone_extra : NULL;
 	size_t i;
 
 	set_sort(a->s);
 	fprintf(f, "%s Written by dadns (%s): %zu zone(s). Do not edit: dadns rewrites it.\n", c,
 		a->owner, a->s->n);
+	if (a->x && a->x->keys_path)
+		fprintf(f, a->flavor == DNSFILE_NSD ? "include: \"%s\"\n" : "include \"%s\";\n",
+			a->x->keys_path);
+	if (!extra && a->flavor == DNSFILE_NSD)
+		extra = "\tprovide-xfr: 127.0.0.1 NOKEY\n\tprovide-xfr: ::1 NOKEY\n";
 	for (i = 0; i < a->s->n; i++) {
 		const char *d = a->s->names[i];
 
 		if (a->flavor == DNSFILE_NSD)
-			fprintf(f,
-				"zone:\n\tname: \"%s\"\n\tzonefile: \"%s/%s%s\"\n"
-				"\tprovide-xfr: 127.0.0.1 NOKEY\n\tprovide-xfr: ::1 NOKEY\n",
-				d, a->zones_dir, d, DNSFILE_SUFFIX);
+			fprintf(f, "zone:\n\tname: \"%s\"\n\tzonefile: \"%s/%s%s\"\n%s", d,
+				a->zones_dir, d, DNSFILE_SUFFIX, extra);
 		else
-			fprintf(f, "zone \"%s\" { type primary; file \"%s/%s%s\"; };\n", d,
-				a->zones_dir, d, DNSFILE_SUFFIX);
+			fprintf(f, "zone \"%s\" { type primary; file \"%s/%s%s\";%s };\n", d,
+				a->zones_dir, d, DNSFILE_SUFFIX, extra ? extra : "");
 	}
 	return 0;
 }
@@ -318,7 +323,13 @@ int dnsfile_sweep_tmp_of(const char *path, const char *label)
 int dnsfile_include_write(const char *path, enum dnsfile_flavor flavor, const char *zones_dir,
 			  const char *owner, struct dnsfile_set *s)
 {
-	struct include_args a = { flavor, zones_dir, owner, s };
+	return dnsfile_include_write_xfr(path, flavor, zones_dir, owner, s, NULL);
+}
+
+int dnsfile_include_write_xfr(const char *path, enum dnsfile_flavor flavor, const char *zones_dir,
+			      const char *owner, struct dnsfile_set *s, const struct dnsfile_xfr *x)
+{
+	struct include_args a = { flavor, zones_dir, owner, s, x };
 
 	/* Straight to the temporary file: never the whole text in memory. */
 	return util_write_file_atomic_with(path, 0644, include_print, &a);

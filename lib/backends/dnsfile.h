@@ -81,6 +81,31 @@ int dnsfile_sweep_tmp_of(const char *path, const char *label);
  * served over loopback. 0 or a negative errno. */
 int dnsfile_include_write(const char *path, enum dnsfile_flavor flavor, const char *zones_dir,
 			  const char *owner, struct dnsfile_set *s);
+/* What an include file says besides each zone's file (lib/xfr.h): NULL
+ * fields keep the defaults (NSD: provide-xfr to localhost NOKEY; BIND:
+ * nothing). keys_path: a file of key statements included at the top. */
+struct dnsfile_xfr {
+	const char *zone_extra;  /* NSD: lines of the zone: stanza; BIND: statements inside { } */
+	const char *keys_path;
+};
+/* A backend's xfr settings, rendered once (dnsfile_xfr.c). */
+struct dnsfile_xfr_state {
+	struct dnsfile_xfr x;     /* what the include file gets */
+	char *extra, *keys_path, *key_text;
+	int force;                /* write the key and include files at the next batch */
+};
+/* Render cfg's notify / allow_transfer / tsig_key for an include file
+ * (include NULL: NSD pattern mode, where nsd.conf holds them). 0 or an
+ * error with err. */
+int dnsfile_xfr_open(const struct config_backend *cfg, enum dnsfile_flavor flavor,
+		     const char *include, struct dnsfile_xfr_state *s, char *err, size_t errlen);
+/* Before a batch: write the key file (mode 0640) once. 0 or error. */
+int dnsfile_xfr_prepare(struct dnsfile_xfr_state *s, char *err, size_t errlen);
+void dnsfile_xfr_deinit(struct dnsfile_xfr_state *s);
+
+/* dnsfile_include_write with x (NULL: the defaults). */
+int dnsfile_include_write_xfr(const char *path, enum dnsfile_flavor flavor, const char *zones_dir,
+			      const char *owner, struct dnsfile_set *s, const struct dnsfile_xfr *x);
 
 #define DNSFILE_VERBS_MAX 8
 /* Control commands run at once for a batch of changed zones. */
@@ -247,6 +272,13 @@ void dnsfile_batch_free(struct dnsfile_item *items, size_t n);
 int dnsfile_batch_register(const char *include, enum dnsfile_flavor flavor,
 			   const char *zones_dir, const char *owner, struct dnsfile_item *items,
 			   size_t n, int *changed, char *err, size_t errlen);
+/* The same with the include file's xfr settings x (NULL: defaults); when
+ * *force is set the file is written even if no zone came or went (the
+ * settings may have changed since it was written), and *force cleared. */
+int dnsfile_batch_register_xfr(const char *include, enum dnsfile_flavor flavor,
+			       const char *zones_dir, const char *owner, struct dnsfile_item *items,
+			       size_t n, const struct dnsfile_xfr *x, int *force, int *changed,
+			       char *err, size_t errlen);
 
 /* Fail every item not done yet, of the kind given (-1 all, 0 writes,
  * 1 deletes), with result and msg; they are then done. */
@@ -266,6 +298,8 @@ struct dnsfile_include_mode {
 	const char *reload;       /* verb + zone that re-reads one zone: "reload" */
 	const char *const *unknown; /* output fragments of "reload" meaning the
 				       daemon does not know the zone */
+	const struct dnsfile_xfr *xfr; /* NULL: the defaults */
+	int *force_write;         /* NULL, or 1: write the file once even if unchanged */
 };
 
 /* Apply a prepared batch in include-file mode: update the include file; if

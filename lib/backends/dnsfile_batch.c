@@ -199,6 +199,15 @@ int dnsfile_batch_register(const char *include, enum dnsfile_flavor flavor,
 			   const char *zones_dir, const char *owner, struct dnsfile_item *items,
 			   size_t n, int *changed, char *err, size_t errlen)
 {
+	return dnsfile_batch_register_xfr(include, flavor, zones_dir, owner, items, n, NULL, NULL,
+					  changed, err, errlen);
+}
+
+int dnsfile_batch_register_xfr(const char *include, enum dnsfile_flavor flavor,
+			       const char *zones_dir, const char *owner, struct dnsfile_item *items,
+			       size_t n, const struct dnsfile_xfr *x, int *force, int *changed,
+			       char *err, size_t errlen)
+{
 	struct dnsfile_set set;
 	size_t i;
 	int rc;
@@ -223,12 +232,16 @@ int dnsfile_batch_register(const char *include, enum dnsfile_flavor flavor,
 		else if (!it->done)
 			*changed |= dnsfile_set_add(&set, it->z->domain);
 	}
+	if (force && *force)
+		*changed = 1;
 	if (!*changed)
 		goto out;
-	rc = dnsfile_include_write(include, flavor, zones_dir, owner, &set);
+	rc = dnsfile_include_write_xfr(include, flavor, zones_dir, owner, &set, x);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot write %s: %s", include, dadns_strerror(rc));
 		*changed = 0;
+	} else if (force) {
+		*force = 0;
 	}
 out:
 	dnsfile_set_deinit(&set);
@@ -379,8 +392,8 @@ void dnsfile_apply_include(const struct dnsfile_include_mode *m, struct dnsfile_
 	int changed = 0, reconfig = *need_sync, rc;
 	size_t i;
 
-	rc = dnsfile_batch_register(m->include, m->flavor, m->zones_dir, ctl->label, items, n,
-				    &changed, msg, sizeof(msg));
+	rc = dnsfile_batch_register_xfr(m->include, m->flavor, m->zones_dir, ctl->label, items, n,
+					m->xfr, m->force_write, &changed, msg, sizeof(msg));
 	if (rc < 0) {
 		snprintf(why, sizeof(why), "%s: %s", ctl->label, msg);
 		dnsfile_batch_fail(items, n, -1, DADNS_ETEMPFAIL, why);

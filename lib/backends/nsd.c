@@ -42,6 +42,7 @@ struct nsd_state {
 	int need_sync;      /* include mode: reconfig before trusting the file */
 	int64_t verify_until; /* verification of the last batch waits until then */
 	int swept;          /* temporary files of a killed worker removed */
+	struct dnsfile_xfr_state xfr; /* notify, allow_transfer, tsig_key */
 };
 
 /* What NSD answers to "reload ZONE" for a zone it does not have. */
@@ -67,6 +68,7 @@ static void nsd_close(void *state)
 	free(st->pattern);
 	nsd_conf_deinit(&st->nc);
 	dnsfile_ctl_deinit(&st->ctl);
+	dnsfile_xfr_deinit(&st->xfr);
 	free(st);
 }
 
@@ -95,6 +97,11 @@ static int nsd_open(const struct config_backend *cfg, void **state, char *err, s
 		rc = nsd_conf_check(cfg, &st->nc, err, errlen);
 	if (rc < 0) {
 		nsd_conf_deinit(&st->nc);
+		free(st);
+		return rc;
+	}
+	rc = dnsfile_xfr_open(cfg, DNSFILE_NSD, pattern_mode ? NULL : cfg->nsd_conf, &st->xfr, err, errlen);
+	if (rc < 0) {
 		free(st);
 		return rc;
 	}
@@ -347,8 +354,14 @@ static void nsd_apply(void *state, struct backend_zone *zones, size_t n)
 		struct dnsfile_include_mode m = {
 			.flavor = DNSFILE_NSD, .include = st->include, .zones_dir = st->zones_dir,
 			.reconfig = "reconfig", .reload = "reload", .unknown = nsd_unknown,
+			.xfr = &st->xfr.x, .force_write = &st->xfr.force,
 		};
-		dnsfile_apply_include(&m, &st->ctl, items, n, &st->need_sync);
+		char xerr[BACKEND_ERR_MAX - 64];
+
+		if (dnsfile_xfr_prepare(&st->xfr, xerr, sizeof(xerr)) < 0)
+			dnsfile_batch_fail(items, n, -1, DADNS_ETEMPFAIL, xerr);
+		else
+			dnsfile_apply_include(&m, &st->ctl, items, n, &st->need_sync);
 	}
 	dnsfile_batch_log(&st->ctl, items, n);
 	st->verify_until = dnsfile_verify_deadline(st->timeout);

@@ -128,3 +128,17 @@ start_nginx_tls() {
 	[[ "$output" == *"/var/lib/dadns/nsd/%s.zone"*"/var/lib/dadns/elsewhere/%s.zone"* ]] ||
 		fail "both paths not named: $output"
 }
+
+@test "topology D: the secondaries' configurations shown whole are valid, with the primary's key" {
+	local d=$DADNS_SRC/examples/topology-d secret
+	named-checkconf "$d/named.conf"
+	knotc -c "$d/knot.conf" conf-check
+	secret=$(sed -n 's/^secret = //p' "$d/dadns.ini")
+	[ -n "$secret" ]
+	grep -q "secret \"$secret\"" "$d/named.conf"
+	grep -q "secret: $secret" "$d/knot.conf"
+	grep -q '^tsig_key = dadns-xfr' "$d/dadns.ini"
+	grep -q '^zone = catalog.dadns.invalid' "$d/dadns.ini"
+	grep -q 'zone "catalog.dadns.invalid"' "$d/named.conf"
+	grep -q 'domain: catalog.dadns.invalid' "$d/knot.conf"
+}

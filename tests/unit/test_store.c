@@ -40,11 +40,13 @@ int main(void)
 	snprintf(path, sizeof(path), "%s/dadns.db", dir);
 
 	is_int(store_open(path, 1, 2000, &st, err, sizeof(err)), 0, "open creates the database");
-	ok(q(st, "PRAGMA user_version") >= 5, "schema version 5 or later");
+	ok(q(st, "PRAGMA user_version") >= 6, "schema version 6 or later");
 	is_int(q(st, "SELECT count(*) FROM sqlite_master WHERE name = 'secondaries'"), 1,
 	       "table secondaries (v4)");
 	is_int(q(st, "SELECT count(*) FROM sqlite_master WHERE name = 'push_log'"), 1,
 	       "table push_log (v5)");
+	is_int(q(st, "SELECT count(*) FROM sqlite_master WHERE name = 'catalog_members'"), 1,
+	       "table catalog_members (v6)");
 	ok(q(st, "SELECT count(*) FROM sqlite_master WHERE name IN"
 		 " ('zones','jobs','tombstones','backend_state','peers','runs')") == 6, "all six tables");
 	is_int(q(st, "PRAGMA synchronous"), 2, "synchronous FULL");
