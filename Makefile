@@ -7,7 +7,7 @@
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 CC       ?= cc
-PKGS      = fcgi inih sqlite3 libmariadb libcurl ldns jansson
+PKGS      = fcgi inih sqlite3 libmariadb libcurl ldns jansson libknot
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
