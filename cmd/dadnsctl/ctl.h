@@ -32,5 +32,6 @@ int ctl_delete(struct ctl *c, int argc, char **argv);        /* ctl_zones.c */
 int ctl_jobs(struct ctl *c, int argc, char **argv);          /* ctl_jobs.c */
 int ctl_retry(struct ctl *c, int argc, char **argv);         /* ctl_retry.c */
 int ctl_config_check(struct ctl *c, int argc, char **argv);  /* ctl_config.c */
+int ctl_zone_ds(struct ctl *c, int argc, char **argv);       /* ctl_knot.c */
 
 #endif

@@ -67,3 +67,101 @@ serial_at_least() { local s; s=$(soa_serial "$1" "$2"); [ -n "$s" ] && [ "$s" -g
 	[ ! -e "$KNOT_ZONES/example.com.zone" ]
 	grep -q "knot knot: .*control commands" "$WORKER_LOG"
 }
+
+@test "knot sign: every test zone is served signed by Knot, the transfer validates, the DS printed is the served KSK's" {
+	setup_knot sign
+	local d n=0 serial
+	for d in $(zone_domains); do
+		push_ok "$d" "$DADNS_ZONES/$d.db"
+		serial=$(zone_serial "$d" "$DADNS_ZONES/$d.db")
+		wait_until 30 ok_on knot "$d"
+		serial_at_least "$KNOT_PORT" "$d" "$serial"
+		soa_signed "$KNOT_PORT" "$d"
+		dnssec_valid "$KNOT_PORT" "$d"
+		# the records pushed, nothing else but Knot's DNSSEC records
+		axfr_file "$KNOT_PORT" "$d" "$TMP/x-$d"
+		sqlite3 "$DB" "select zone_text from zones where domain = '$d'" >"$TMP/stored-$d"
+		diff <(non_dnssec_canon "$TMP/stored-$d" "$d") <(non_dnssec_canon "$TMP/x-$d" "$d")
+		# the DS for the registrar
+		dadnsctl zone ds "$d" >"$TMP/ds-$d"
+		grep -q "^$d\. IN DS [0-9]* 13 2 [0-9A-F]\{64\}$" "$TMP/ds-$d"
+		diff <(ds_of_served_ksk "$KNOT_PORT" "$d") <(awk '{print $4, $5, $6, $7}' "$TMP/ds-$d" | LC_ALL=C sort)
+		n=$((n + 1))
+	done
+	[ "$n" -ge 6 ]
+	dadnsctl zone ds example.com --json | jq -e '.ds[0].digest_type == 2 and (.ds[0].digest | length) == 64'
+	run dadnsctl zone ds not-here.test
+	[ "$status" = 1 ]
+	[[ "$output" == *"not-here.test"* ]]
+	wait_until 20 no_open_jobs
+	[ "$(jobs_in dead)" = 0 ]
+}
+
+# make_da_signed DOMAIN SERIAL FILE: a zone signed the way DirectAdmin signs
+# (its own keys: ldns-signzone), with DNSKEY, RRSIG and NSEC records.
+make_da_signed() {
+	local d=$1 dir=$TMP/dakeys-$1 k
+	mkdir -p "$dir"
+	make_zone "$d" "$2" "$dir/zone"
+	k=$(cd "$dir" && ldns-keygen -a ECDSAP256SHA256 -k "$d")
+	(cd "$dir" && ldns-signzone -o "$d" zone "$k") || return 1
+	cp "$dir/zone.signed" "$3"
+	DA_KEYTAG=$(echo "$k" | sed 's/.*+0*\([0-9]*\)$/\1/')
+}
+
+@test "knot sign: a zone DirectAdmin signed itself is re-signed by Knot (no RRSIG, DNSKEY or NSEC of DA's served)" {
+	setup_knot sign
+	make_da_signed dasigned.test 2024010101 "$TMP/das.db"
+	grep -q "RRSIG" "$TMP/das.db"
+	grep -q "DNSKEY" "$TMP/das.db"
+	push_ok dasigned.test "$TMP/das.db"
+	wait_until 30 ok_on knot dasigned.test
+	soa_signed "$KNOT_PORT" dasigned.test
+	dnssec_valid "$KNOT_PORT" dasigned.test
+	axfr_file "$KNOT_PORT" dasigned.test "$TMP/x"
+	# Knot's keys only: DA's key tag is neither served nor signs anything
+	local served_tags sig_tags
+	served_tags=$(dig +norec @127.0.0.1 -p "$KNOT_PORT" dasigned.test DNSKEY +noall +answer +multi | sed -n 's/.*key id = \([0-9]*\).*/\1/p' | sort -u)
+	[ -n "$served_tags" ]
+	! echo "$served_tags" | grep -qx "$DA_KEYTAG"
+	sig_tags=$(awk '$4 == "RRSIG" {print $11}' "$TMP/x" | sort -u)
+	[ -n "$sig_tags" ]
+	for t in $sig_tags; do echo "$served_tags" | grep -qx "$t"; done
+	! grep -q "$(grep -m1 'IN	DNSKEY' "$TMP/das.db" | awk '{print $NF}')" "$TMP/x"
+	# the non-DNSSEC records are the ones pushed
+	diff <(non_dnssec_canon "$TMP/das.db" dasigned.test) <(non_dnssec_canon "$TMP/x" dasigned.test)
+}
+
+@test "knot sign: the served serial never goes below a pushed one; a re-sign may raise it; a later push is served" {
+	setup_knot sign
+	make_zone serial.test 10 "$TMP/s10.db"
+	push_ok serial.test "$TMP/s10.db"
+	wait_until 30 ok_on knot serial.test
+	serial_at_least "$KNOT_PORT" serial.test 10
+	local before after
+	before=$(soa_serial "$KNOT_PORT" serial.test)
+	$KNOTC zone-sign serial.test
+	wait_until 20 serial_at_least "$KNOT_PORT" serial.test $((before + 1))
+	after=$(soa_serial "$KNOT_PORT" serial.test)
+	[ "$after" -gt 10 ]
+	# DA pushes 11 (at or below what Knot serves now) with a new record
+	make_zone serial.test 11 "$TMP/s11.db"
+	echo "new11	3600	IN	A	192.0.2.111" >>"$TMP/s11.db"
+	push_ok serial.test "$TMP/s11.db"
+	wait_until 30 has_a serial.test new11 192.0.2.111
+	serial_at_least "$KNOT_PORT" serial.test 11
+	[ "$(soa_serial "$KNOT_PORT" serial.test)" -gt "$after" ]
+	wait_until 20 no_open_jobs
+	ok_on knot serial.test
+	# DA jumps far ahead: the served serial follows it
+	make_zone serial.test 2024060100 "$TMP/s3.db"
+	push_ok serial.test "$TMP/s3.db"
+	wait_until 30 serial_at_least "$KNOT_PORT" serial.test 2024060100
+	wait_until 20 not_a serial.test new11
+	dnssec_valid "$KNOT_PORT" serial.test
+	wait_until 20 no_open_jobs
+	[ "$(jobs_in dead)" = 0 ]
+}
+
+has_a() { [ "$(dig +norec +short @127.0.0.1 -p "$KNOT_PORT" "$2.$1" A)" = "$3" ]; }
+not_a() { [ -z "$(dig +norec +short @127.0.0.1 -p "$KNOT_PORT" "$2.$1" A)" ]; }

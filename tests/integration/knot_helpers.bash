@@ -105,3 +105,39 @@ ini_knot_backend() {
 
 # knot_zones: the zones in knotd's configuration, one a line, sorted.
 knot_zones() { $KNOTC conf-read zone.domain | sed -n 's/^zone\.domain = //p' | sed 's/\.$//' | LC_ALL=C sort; }
+
+# axfr_file PORT ZONE FILE: the transfer as dig prints it, in FILE.
+axfr_file() {
+	dig +norec +time=5 +tries=1 @127.0.0.1 -p "$1" "$2" AXFR >"$3" 2>/dev/null && grep -q "XFR size" "$3"
+}
+
+# soa_signed PORT ZONE: an RRSIG over the SOA comes with it (DO bit).
+soa_signed() {
+	dig +norec +dnssec +time=2 +tries=2 @127.0.0.1 -p "$1" "$2" SOA 2>/dev/null |
+		awk '$4 == "RRSIG" && $5 == "SOA"' | grep -q .
+}
+
+# dnssec_valid PORT ZONE: the transfer validates (kzonecheck --dnssec on).
+dnssec_valid() {
+	local f=$TMP/axfr-$2
+	axfr_file "$1" "$2" "$f" || return 1
+	kzonecheck -o "$2" --dnssec on "$f" >&2
+}
+
+# ds_of_served_ksk PORT ZONE: dnssec-dsfromkey -2 of every served DNSKEY with
+# flags 257 (KSK/CSK), as "TAG ALG 2 DIGEST" lines, sorted.
+ds_of_served_ksk() {
+	local f=$TMP/dnskey-$2
+	dig +norec +time=2 +tries=2 @127.0.0.1 -p "$1" "$2" DNSKEY +noall +answer |
+		awk '$4 == "DNSKEY" && $5 == 257' >"$f"
+	[ -s "$f" ] || return 1
+	dnssec-dsfromkey -2 -f "$f" "$2" | awk '{print $4, $5, $6, toupper($7)}' | LC_ALL=C sort
+}
+
+# non_dnssec_canon FILE ZONE: the canonical records of a zone file or a
+# transfer without DNSSEC records and without the SOA (whose serial Knot
+# may raise when it signs).
+non_dnssec_canon() {
+	named-checkzone -q -D -o - "$2" "$1" 2>/dev/null | canon_lines |
+		awk '$4 !~ /^(RRSIG|NSEC|NSEC3|NSEC3PARAM|DNSKEY|CDS|CDNSKEY|SOA)$/'
+}
