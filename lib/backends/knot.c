@@ -7,14 +7,13 @@
  * control connection (knot_ctl.c):
  *   deleted zones   zone-purge (one command, a data unit per zone), then
  *                   conf-unset 'zone[D]' each in the transaction below
- *   new zones       conf-begin, conf-set 'zone.domain' with every new zone
- *                   as a value (one command), conf-set 'zone[D].template'
- *                   each (none when the template is "default"), conf-commit:
- *                   knotd loads them from their files
+ *   new zones       conf-begin, conf-set 'zone[D]' and 'zone[D].template'
+ *                   each (no template command when it is "default"),
+ *                   conf-commit: knotd loads them from their files
  *   changed zones   the file written (temporary, fsync, rename) and ONE
  *                   zone-reload with a data unit per zone
- * so a batch of N new zones is 3 + N commands in one transaction, and of
- * changed zones one command. Which zones knotd has is read once
+ * so a batch of N new zones is 2 + 2N commands in one transaction (one
+ * configuration change for knotd), and of changed zones one command. Which zones knotd has is read once
  * (conf-read 'zone.domain') and kept; a failed transaction reads it again.
  *
  * dnssec = sign: the template signs (dnssec-signing: on, a policy). The
@@ -282,34 +281,27 @@ static int conf_begin(struct knot_batch *b)
 	return knot_conn_cmd(&b->conn, &begin, NULL, NULL, b->err, sizeof(b->err));
 }
 
-/* conf-set 'zone.domain' for every new zone (one command), then each one's
- * template. A zone whose template knotd refuses fails alone. */
+/* conf-set 'zone[D]' for every new zone, then its template (none for the
+ * template "default", which Knot gives every zone without one). knotd takes
+ * one identifier per conf-set: extra values of zone.domain are not added. */
 static int conf_add(struct knot_batch *b, struct dnsfile_item **who, size_t k)
 {
-	const char **names = xcalloc(k, sizeof(*names));
-	struct knot_cmd set = { .cmd = "conf-set", .section = "zone", .item = "domain" };
+	int tmpl = strcmp(b->st->tmpl, "default") != 0;
 	size_t i;
-	int rc;
+	int rc = 0;
 
-	for (i = 0; i < k; i++)
-		names[i] = who[i]->z->domain;
-	set.data = names[0];
-	set.values = names + 1;
-	set.n_values = k - 1;
-	rc = knot_conn_cmd(&b->conn, &set, NULL, NULL, b->err, sizeof(b->err));
-	free(names);
-	if (rc < 0 || strcmp(b->st->tmpl, "default") == 0)
-		return rc;
-	for (i = 0; i < k; i++) {
+	for (i = 0; rc == 0 && i < k; i++) {
+		struct knot_cmd add = { .cmd = "conf-set", .section = "zone",
+					.id = who[i]->z->domain };
 		struct knot_cmd t = { .cmd = "conf-set", .section = "zone",
 				      .id = who[i]->z->domain, .item = "template",
 				      .data = b->st->tmpl };
 
-		rc = knot_conn_cmd(&b->conn, &t, NULL, NULL, b->err, sizeof(b->err));
-		if (rc < 0)
-			return rc;
+		rc = knot_conn_cmd(&b->conn, &add, NULL, NULL, b->err, sizeof(b->err));
+		if (rc == 0 && tmpl)
+			rc = knot_conn_cmd(&b->conn, &t, NULL, NULL, b->err, sizeof(b->err));
 	}
-	return 0;
+	return rc;
 }
 
 /* The configuration transaction of a batch: unset deleted zones, add new

@@ -165,3 +165,83 @@ make_da_signed() {
 
 has_a() { [ "$(dig +norec +short @127.0.0.1 -p "$KNOT_PORT" "$2.$1" A)" = "$3" ]; }
 not_a() { [ -z "$(dig +norec +short @127.0.0.1 -p "$KNOT_PORT" "$2.$1" A)" ]; }
+
+@test "knot: kill -9 of the worker during a batch of 300 new zones: all 300 served after restart, each once in Knot's configuration" {
+	ini_worker "retry_backoff = 1,1,1,1,1" "lease_seconds = 3" "poll_interval_ms = 200" "batch_max = 1000"
+	start_knot passthrough
+	ini_knot_backend knot
+	start_stack
+	mkdir -p "$TMP/many"
+	make_zones k.many.test 300 2024010101 "$TMP/many"
+	push_many "$TMP/many" 8
+	[ "$(zone_count)" = 300 ]
+	start_worker
+	# killed inside the batch's configuration transaction when the timing
+	# allows (knotd keeps a transaction open after its connection is gone)
+	wait_until 60 knot_started_batch
+	kill -9 "$WORKER_PID"
+	echo "# killed after $(ls "$KNOT_ZONES" | wc -l) zone files, $(grep -c "received command 'conf-set'" "$KNOT_LOG") conf-set commands" >&3
+	start_worker
+	local all
+	all=$(ls "$TMP/many" | sed -n 's/\.db$//p')
+	# shellcheck disable=SC2086
+	wait_secs 180 all_served "$KNOT_PORT" 2024010101 $all
+	wait_secs 120 no_open_jobs
+	[ "$(jobs_in dead)" = 0 ]
+	[ "$(knot_zones | wc -l)" = 300 ]
+	[ -z "$(knot_zones | uniq -d)" ]
+	diff <(echo "$all" | LC_ALL=C sort) <(knot_zones)
+}
+
+knot_started_batch() { grep -q "received command 'conf-set'" "$KNOT_LOG" || grep -q "knot knot:" "$WORKER_LOG"; }
+
+@test "knot: a misconfiguration is one line at worker start (socket missing, template unknown to Knot, template file elsewhere)" {
+	start_knot passthrough
+	ini_knot_backend knot
+	sed -i "s|^control_socket = .*|control_socket = $TMP/no/knot.sock|" "$INI"
+	run "$DADNS_BUILD/dadns-worker" -c "$INI" --once
+	[ "$status" != 0 ]
+	[ "$(echo "$output" | grep -vc '^info: ')" = 1 ]
+	[[ "$output" == *"backend knot"*"$TMP/no/knot.sock"* ]]
+	sed -i "s|^control_socket = .*|control_socket = $KNOT_SOCK|; s|^template = .*|template = nope|" "$INI"
+	run "$DADNS_BUILD/dadns-worker" -c "$INI" --once
+	[ "$status" != 0 ]
+	[ "$(echo "$output" | grep -vc '^info: ')" = 1 ]
+	[[ "$output" == *"knotd has no template 'nope'"* ]]
+	sed -i "s|^template = .*|template = default|" "$INI"
+	run "$DADNS_BUILD/dadns-worker" -c "$INI" --once
+	[ "$status" != 0 ]
+	[ "$(echo "$output" | grep -vc '^info: ')" = 1 ]
+	[[ "$output" == *"template 'default' has file: (unset), want file: $KNOT_ZONES/%s.zone"* ]]
+	# config check knows the type and its keys
+	sed -i "s|^template = .*|template = dadns|" "$INI"
+	dadnsctl config check
+	echo "pattern = x" >>"$INI"
+	run dadnsctl config check
+	[ "$status" = 1 ]
+	[[ "$output" == *"key 'pattern' does not apply to type knot"* ]]
+}
+
+@test "knot: Knot's own words fail the job (template gone from Knot); a zone Knot does not sign fails verification with dnssec = sign" {
+	# the template signs nothing: dnssec = sign must not call it done
+	KNOT_MODE=passthrough
+	ini_worker "retry_backoff = 1,1,1,1,1" "lease_seconds = 3" "poll_interval_ms = 200"
+	start_knot passthrough
+	ini_knot_backend knot
+	sed -i 's/^dnssec = passthrough/dnssec = sign/' "$INI"
+	start_stack
+	start_worker
+	make_zone unsigned.test 2024010101 "$TMP/u.db"
+	push_ok unsigned.test "$TMP/u.db"
+	wait_until 30 grep -q "unsigned.test.*unsigned (no RRSIG over its SOA)" "$WORKER_LOG"
+	! ok_on knot unsigned.test
+	# the template removed from Knot behind dadns's back: Knot's answer is the job's error
+	$KNOTC conf-begin
+	$KNOTC conf-unset 'zone[unsigned.test]'
+	$KNOTC conf-unset 'template[dadns]'
+	$KNOTC conf-commit
+	make_zone gone.test 2024010101 "$TMP/g.db"
+	push_ok gone.test "$TMP/g.db"
+	wait_until 30 grep -q "apply gone.test to knot failed (knot knot: knotd conf-set: not exists)" "$WORKER_LOG"
+	sqlite3 "$DB" "select error from backend_state where domain = 'gone.test'" | grep -q "knotd conf-set: not exists"
+}

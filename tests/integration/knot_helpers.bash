@@ -141,3 +141,18 @@ non_dnssec_canon() {
 	named-checkzone -q -D -o - "$2" "$1" 2>/dev/null | canon_lines |
 		awk '$4 !~ /^(RRSIG|NSEC|NSEC3|NSEC3PARAM|DNSKEY|CDS|CDNSKEY|SOA)$/'
 }
+
+# wait_secs SECONDS CMD...: run CMD until it succeeds, for at most SECONDS of
+# wall-clock time (wait_until counts tries, and a try of a check over
+# hundreds of zones takes seconds by itself).
+wait_secs() {
+	local end=$(($(date +%s) + $1))
+	shift
+	while [ "$(date +%s)" -le "$end" ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	echo "wait_secs: timed out: $*" >&2
+	"$@" >&2
+	return 1
+}
