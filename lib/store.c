@@ -138,6 +138,9 @@ static const char *const migrations[] = {
 	"  VALUES('pushes', CASE NEW.op WHEN 'delete' THEN 'delete' ELSE 'rawsave' END, 'ok', 1)"
 	"  ON CONFLICT(metric, k1, k2) DO UPDATE SET value = value + 1;"
 	" END;",
+	/* 4: backend_state.signed: 1 when the last verification saw the zone
+	 * served signed by the backend itself (knot, dnssec = sign). */
+	"ALTER TABLE backend_state ADD COLUMN signed INTEGER NOT NULL DEFAULT 0;",
 };
 
 sqlite3 *store_db(struct store *st)

@@ -459,8 +459,12 @@ static int knot_verify(void *state, struct backend_zone *z)
 
 	if (!st->verify)
 		return 0;
-	if (st->sign)
-		return knot_verify_signed(&st->srv, st->label, st->verify_until, z);
+	if (st->sign) {
+		int rc = knot_verify_signed(&st->srv, st->label, st->verify_until, z);
+
+		z->dnssec_signed = rc == 0;
+		return rc;
+	}
 	return dnsfile_verify(&st->srv, st->label, st->verify_until, z);
 }
 

@@ -60,6 +60,10 @@ serial_at_least() { local s; s=$(soa_serial "$1" "$2"); [ -n "$s" ] && [ "$s" -g
 	# verified (serial and record count) on every zone
 	[ "$(sqlite3 "$DB" "select count(*) from backend_state where result = 'ok' and verified_at is not null")" = "$n" ]
 	[ "$(knot_zones | wc -l)" = "$n" ]
+	# passthrough: nothing counts as signed by Knot
+	[ "$(dadnsctl zones | awk 'NR > 1 && $NF != "-"' | wc -l)" = 0 ]
+	req /metrics
+	echo "$HTTP_BODY" | grep -qx 'dadns_backend_signed_zones{backend="knot"} 0'
 	delete_zone example.com
 	wait_until 20 not_served "$KNOT_PORT" example.com
 	! knot_zones | grep -qx example.com
@@ -90,6 +94,14 @@ serial_at_least() { local s; s=$(soa_serial "$1" "$2"); [ -n "$s" ] && [ "$s" -g
 	done
 	[ "$n" -ge 6 ]
 	dadnsctl zone ds example.com --json | jq -e '.ds[0].digest_type == 2 and (.ds[0].digest | length) == 64'
+	wait_until 20 no_open_jobs
+	# signed per zone (dadnsctl zones), per backend (/status) and counted (/metrics)
+	[ "$(dadnsctl zones | awk 'NR > 1 && $NF == "knot"' | wc -l)" = "$n" ]
+	dadnsctl zones --json | jq -e '.[] | select(.domain == "example.com") | .signed_by == ["knot"]'
+	req /status
+	echo "$HTTP_BODY" | jq -e --argjson n "$n" '.backends[] | select(.name == "knot") | .signed == $n'
+	req /metrics
+	echo "$HTTP_BODY" | grep -qx "dadns_backend_signed_zones{backend=\"knot\"} $n"
 	run dadnsctl zone ds not-here.test
 	[ "$status" = 1 ]
 	[[ "$output" == *"not-here.test"* ]]

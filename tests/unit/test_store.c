@@ -40,7 +40,7 @@ int main(void)
 	snprintf(path, sizeof(path), "%s/dadns.db", dir);
 
 	is_int(store_open(path, 1, 2000, &st, err, sizeof(err)), 0, "open creates the database");
-	is_int(q(st, "PRAGMA user_version"), 3, "schema version 3");
+	is_int(q(st, "PRAGMA user_version"), 4, "schema version 4");
 	ok(q(st, "SELECT count(*) FROM sqlite_master WHERE name IN"
 		 " ('zones','jobs','tombstones','backend_state','peers','runs')") == 6, "all six tables");
 	is_int(q(st, "PRAGMA synchronous"), 2, "synchronous FULL");
@@ -182,6 +182,7 @@ int main(void)
 			     "ALTER TABLE peers DROP COLUMN failures; ALTER TABLE peers DROP COLUMN degraded;"
 			     "ALTER TABLE peers DROP COLUMN origin; ALTER TABLE peers DROP COLUMN via;"
 			     "ALTER TABLE peers DROP COLUMN first_seen_at;"
+			     "ALTER TABLE backend_state DROP COLUMN signed;"
 			     "INSERT INTO peers(name, url) VALUES ('old', 'https://old.test/');"
 			     "PRAGMA user_version = 1",
 			     NULL, NULL, NULL);
