@@ -405,6 +405,33 @@ static void knot_strip(struct knot_state *st, struct backend_zone *zones, size_t
 	}
 }
 
+/* One line per batch, in the form the nsd and bind backends log (the
+ * benchmarks count control commands from it). */
+static void knot_batch_log(const struct knot_batch *b)
+{
+	int added = 0, changed = 0, deleted = 0, failed = 0;
+	char verbs[256];
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		const struct dnsfile_item *it = &b->items[i];
+
+		if (it->z->result != 0)
+			failed++;
+		else if (it->del)
+			deleted++;
+		else if (it->registered)
+			changed++;
+		else
+			added++;
+	}
+	knot_conn_verbs(&b->conn, verbs, sizeof(verbs));
+	log_info("%s: batch of %zu zone(s): %d new, %d changed, %d deleted, %d failed; "
+		 "%u control command(s)%s%s%s; %lu control command(s) since start", b->st->label,
+		 b->n, added, changed, deleted, failed, b->conn.count, b->conn.count ? " (" : "",
+		 verbs, b->conn.count ? ")" : "", b->st->total);
+}
+
 static void knot_apply(void *state, struct backend_zone *zones, size_t n)
 {
 	struct knot_state *st = state;
@@ -437,8 +464,7 @@ static void knot_apply(void *state, struct backend_zone *zones, size_t n)
 	knot_run(&b);
 	dnsfile_batch_finish(b.items, n, st->label);
 	st->total += b.conn.count;
-	log_info("%s: %zu zones, %u control commands (%lu since start)", st->label, n,
-		 b.conn.count, st->total);
+	knot_batch_log(&b);
 	st->verify_until = dnsfile_verify_deadline(st->timeout_ms / 1000);
 	dnsfile_batch_free(b.items, n);
 	free(orig);

@@ -16,10 +16,19 @@
 /* One connection to knotd's control socket: the commands of one batch go
  * over it, then it is closed (knotd serves one control connection at a
  * time). count: commands sent on it. */
+#define KNOT_VERBS_MAX 8
 struct knot_conn {
 	void *ctl;            /* knot_ctl_t */
 	unsigned count;
+	struct {
+		char name[16];
+		unsigned n;
+	} verb[KNOT_VERBS_MAX]; /* commands by name, in the order first sent */
+	size_t n_verbs;
 };
+
+/* "conf-begin, conf-set x600, conf-commit" (the commands sent on c), into out. */
+void knot_conn_verbs(const struct knot_conn *c, char *out, size_t outlen);
 
 /* Connect to the socket at path; every read and write waits at most
  * timeout_ms. 0, or an error with err set (knotd's own words). */

@@ -85,6 +85,38 @@ static int send_units(struct knot_conn *c, const struct knot_cmd *cmd)
 	return ret;
 }
 
+static void verb_count(struct knot_conn *c, const char *cmd)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_verbs; i++)
+		if (strcmp(c->verb[i].name, cmd) == 0) {
+			c->verb[i].n++;
+			return;
+		}
+	if (c->n_verbs == KNOT_VERBS_MAX)
+		return;
+	snprintf(c->verb[c->n_verbs].name, sizeof(c->verb[0].name), "%s", cmd);
+	c->verb[c->n_verbs++].n = 1;
+}
+
+void knot_conn_verbs(const struct knot_conn *c, char *out, size_t outlen)
+{
+	size_t i, len = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < c->n_verbs && len < outlen; i++) {
+		int w = c->verb[i].n > 1 ?
+			snprintf(out + len, outlen - len, "%s%s x%u", i ? ", " : "", c->verb[i].name,
+				 c->verb[i].n) :
+			snprintf(out + len, outlen - len, "%s%s", i ? ", " : "", c->verb[i].name);
+
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+}
+
 int knot_conn_cmd(struct knot_conn *c, const struct knot_cmd *cmd, knot_reply_fn fn, void *arg,
 		  char *err, size_t errlen)
 {
@@ -98,6 +130,7 @@ int knot_conn_cmd(struct knot_conn *c, const struct knot_cmd *cmd, knot_reply_fn
 		return DADNS_EIO;
 	}
 	c->count++;
+	verb_count(c, cmd->cmd);
 	ret = send_units(c, cmd);
 	if (ret != KNOT_EOK) {
 		snprintf(err, errlen, "knotd %s: cannot send (%s)", cmd->cmd, knot_strerror(ret));

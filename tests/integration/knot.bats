@@ -69,7 +69,8 @@ serial_at_least() { local s; s=$(soa_serial "$1" "$2"); [ -n "$s" ] && [ "$s" -g
 	! knot_zones | grep -qx example.com
 	[ "$(knot_zones | wc -l)" = $((n - 1)) ]
 	[ ! -e "$KNOT_ZONES/example.com.zone" ]
-	grep -q "knot knot: .*control commands" "$WORKER_LOG"
+	grep -q "knot knot: batch of 1 zone(s): 1 new, 0 changed.*; 5 control command(s) (conf-read, conf-begin, conf-set x2, conf-commit)" "$WORKER_LOG"
+	grep -q "knot knot: batch of 1 zone(s): 0 new, 0 changed, 1 deleted, 0 failed; 4 control command(s) (zone-purge, conf-begin, conf-unset, conf-commit)" "$WORKER_LOG"
 }
 
 @test "knot sign: every test zone is served signed by Knot, the transfer validates, the DS printed is the served KSK's" {
