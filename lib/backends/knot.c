@@ -264,6 +264,33 @@ static int zone_cmd(struct knot_batch *b, const char *verb, const char *flags,
 	return rc == DADNS_EPERMFAIL ? 0 : rc;  /* per zone: zone_errors */
 }
 
+static void purge_errors(void *arg, const char *zone, const char *error, const char *id,
+			 const char *item, const char *data)
+{
+	struct knot_batch *b = arg;
+
+	if (error)
+		log_warn("%s: knotd zone-purge %s: %s (its configuration goes anyway)", b->st->label,
+			 zone ? zone : "?", error);
+}
+
+/* zone-purge (forced: journal, timers, keys, file) of the deleted zones:
+ * cleanup, so a zone knotd cannot purge (it never loaded) still leaves the
+ * configuration; only a failed connection fails them. */
+static int purge(struct knot_batch *b, struct dnsfile_item **who, size_t k)
+{
+	const char **zones = xcalloc(k, sizeof(*zones));
+	struct knot_cmd cmd = { .cmd = "zone-purge", .flags = "F", .zones = zones, .n_zones = k };
+	size_t i;
+	int rc;
+
+	for (i = 0; i < k; i++)
+		zones[i] = who[i]->z->domain;
+	rc = knot_conn_cmd(&b->conn, &cmd, purge_errors, b, b->err, sizeof(b->err));
+	free(zones);
+	return rc == DADNS_EPERMFAIL ? 0 : rc;
+}
+
 /* conf-begin; when knotd has a transaction open already (a worker killed
  * inside one: transactions outlive their connection), abort it once. */
 static int conf_begin(struct knot_batch *b)
@@ -361,7 +388,7 @@ static void knot_run(struct knot_batch *b)
 		if (dels[i]->registered)
 			dels[k++] = dels[i];
 	nd = k;
-	if (nd > 0 && zone_cmd(b, "zone-purge", "F", dels, nd) < 0) {
+	if (nd > 0 && purge(b, dels, nd) < 0) {
 		batch_fail(b, 0, b->err);
 		goto out;
 	}
