@@ -55,7 +55,8 @@ static const struct verb verbs[] = {
 	  "snapshot as the intake's GET /status. --check: exit 3 when degraded." },
 	{ "zones", NULL, ctl_zones, 1, "zones [--json]",
 	  "The desired zones: domain, serial, records, owning DA server and user,\n"
-	  "last update." },
+	  "last update, and the backends that serve it signed with their own keys\n"
+	  "(knot with dnssec = sign, as last verified)." },
 	{ "zone", "show", ctl_zone_show, 1, "zone show DOMAIN [--json]",
 	  "One desired zone with its owner, serial, times and zone text. Exits 1\n"
 	  "when DOMAIN is not in the desired state." },
