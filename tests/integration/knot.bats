@@ -258,3 +258,17 @@ knot_started_batch() { grep -q "received command 'conf-set'" "$KNOT_LOG" || grep
 	wait_until 30 grep -q "apply gone.test to knot failed (knot knot: knotd conf-set: not exists)" "$WORKER_LOG"
 	sqlite3 "$DB" "select error from backend_state where domain = 'gone.test'" | grep -q "knotd conf-set: not exists"
 }
+
+@test "knot: examples/knot/knot.conf imports into a configuration database, with the templates the README names" {
+	mkdir -p "$TMP/ex"
+	knotc -C "$TMP/ex/confdb" conf-import "$DADNS_SRC/examples/knot/knot.conf"
+	knotc -C "$TMP/ex/confdb" conf-export "$TMP/ex/out.conf"
+	# the templates, as knotd will read them from the database
+	awk '/id: "dadns"$/,/id: "dadns_signed"/' "$TMP/ex/out.conf" | grep -q 'file: "/var/lib/dadns/knot/%s.zone"'
+	sed -n '/id: "dadns_signed"/,/^$/p' "$TMP/ex/out.conf" >"$TMP/ex/signed"
+	grep -q 'dnssec-signing: "on"' "$TMP/ex/signed"
+	grep -q 'zonefile-load: "difference"' "$TMP/ex/signed"
+	grep -q 'serial-policy: "increment"' "$TMP/ex/signed"
+	grep -q 'dnssec-policy: "dadns"' "$TMP/ex/signed"
+	grep -q '^zones_dir = /var/lib/dadns/knot$' "$DADNS_SRC/examples/dadns.ini"
+}
