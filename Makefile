@@ -84,7 +84,7 @@ deps:
 
 # Benchmarks (not part of `make test`): bench/run.sh regenerates BENCHMARKS.md.
 # BENCH_SECTIONS="latency bulk" runs only those (figures printed, not written).
-bench: all $(BUILD)/bench/benchtool $(BUILD)/bench/noop_fcgi bench-deps
+bench: all $(BUILD)/bench/benchtool $(BUILD)/bench/noop_fcgi $(BUILD)/bench/knot_txn bench-deps
 	@DADNS_BUILD=$(CURDIR)/$(BUILD) bench/run.sh $(BENCH_SECTIONS)
 
 bench-deps:

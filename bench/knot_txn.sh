@@ -3,7 +3,7 @@
 # knot_txn.sh -- a changed zone made served by knotd: zone file + zone-reload
 # (what the knot backend does) against a zone-begin/zone-set/zone-commit
 # transaction, N changes each (default 200), the same knotd.
-# usage: bench/knot_txn.sh [N]   (after make build/bench/knot_txn)
+# usage: bench/knot_txn.sh [N]   (after make bench, or make build/bench/knot_txn)
 # The transactions go first: on Knot 3.2.6 a zone-commit after a
 # zone-reload of the same zone is refused ("semantic check").
 set -u
