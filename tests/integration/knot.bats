@@ -11,7 +11,7 @@ load dns_helpers
 load knot_helpers
 
 setup() { dadns_setup; }
-teardown() { dadns_teardown; }
+teardown() { dadns_teardown; sanitizer_check "${WORKER_LOG:-}"; }
 
 # setup_knot [passthrough|sign] [LINE...]: knotd, the backend, nginx + intake, the worker.
 setup_knot() {
