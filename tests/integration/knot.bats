@@ -272,3 +272,20 @@ knot_started_batch() { grep -q "received command 'conf-set'" "$KNOT_LOG" || grep
 	grep -q 'dnssec-policy: "dadns"' "$TMP/ex/signed"
 	grep -q '^zones_dir = /var/lib/dadns/knot$' "$DADNS_SRC/examples/dadns.ini"
 }
+
+@test "knot passthrough: a zone DirectAdmin signed itself is served exactly as pushed (its RRSIG, DNSKEY, NSEC)" {
+	setup_knot passthrough
+	make_da_signed dapass.test 2024010101 "$TMP/dap.db"
+	push_ok dapass.test "$TMP/dap.db"
+	wait_until 30 ok_on knot dapass.test
+	serves_serial "$KNOT_PORT" dapass.test 2024010101
+	serves_stored "$KNOT_PORT" dapass.test
+	axfr_file "$KNOT_PORT" dapass.test "$TMP/x"
+	awk '$4 == "RRSIG"' "$TMP/x" | grep -q .
+	awk '$4 == "DNSKEY"' "$TMP/x" | grep -q .
+	# signed by DA's key only, and valid as DA signed it
+	[ "$(awk '$4 == "RRSIG" {print $11}' "$TMP/x" | sort -u)" = "$DA_KEYTAG" ]
+	dnssec_valid "$KNOT_PORT" dapass.test
+	# not counted as signed by Knot
+	[ "$(sqlite3 "$DB" "select signed from backend_state where domain = 'dapass.test'")" = 0 ]
+}
