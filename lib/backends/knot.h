@@ -46,8 +46,6 @@ struct knot_cmd {
 	const char *section, *id, *item, *data;
 	const char *const *zones;
 	size_t n_zones;
-	const char *const *values;  /* more values of item (sent as extra units) */
-	size_t n_values;
 };
 
 /* Called for every data unit of the answer: zone (or NULL), the error knotd

@@ -75,11 +75,6 @@ static int send_units(struct knot_conn *c, const struct knot_cmd *cmd)
 		d[KNOT_CTL_IDX_ZONE] = cmd->n_zones ? cmd->zones[i] : NULL;
 		ret = knot_ctl_send(c->ctl, KNOT_CTL_TYPE_DATA, &d);
 	}
-	for (i = 0; i < cmd->n_values && ret == KNOT_EOK; i++) {
-		memset(&d, 0, sizeof(d));
-		d[KNOT_CTL_IDX_DATA] = cmd->values[i];
-		ret = knot_ctl_send(c->ctl, KNOT_CTL_TYPE_EXTRA, &d);
-	}
 	if (ret == KNOT_EOK)
 		ret = knot_ctl_send(c->ctl, KNOT_CTL_TYPE_BLOCK, NULL);
 	return ret;

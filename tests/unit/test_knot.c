@@ -234,10 +234,9 @@ static void on_reply(void *arg, const char *zone, const char *error, const char 
 
 static void test_commands(const char *dir)
 {
-	const char *zones[] = { "a.test", "b.test", "c.test" }, *more[] = { "y.test", "z.test" };
+	const char *zones[] = { "a.test", "b.test", "c.test" };
 	struct knot_cmd reload = { .cmd = "zone-reload", .zones = zones, .n_zones = 3 };
-	struct knot_cmd set = { .cmd = "conf-set", .section = "zone", .item = "domain",
-				.data = "x.test", .values = more, .n_values = 2 };
+	struct knot_cmd set = { .cmd = "conf-set", .section = "zone", .id = "x.test" };
 	struct knot_cmd tmpl = { .cmd = "conf-set", .section = "zone", .id = "x.test",
 				 .item = "template", .data = "dadns" };
 	struct knot_cmd read = { .cmd = "conf-read", .section = "zone", .item = "domain" };
@@ -260,10 +259,10 @@ static void test_commands(const char *dir)
 	is_int(f.commands, 4, "knotd got 4 commands on one connection");
 	is_str(f.got.buf,
 	       "D cmd=zone-reload zone=a.test;D cmd=zone-reload zone=b.test;D cmd=zone-reload zone=c.test;"
-	       "D cmd=conf-set section=zone item=domain data=x.test;E data=y.test;E data=z.test;"
+	       "D cmd=conf-set section=zone id=x.test;"
 	       "D cmd=conf-set section=zone item=template id=x.test data=dadns;"
 	       "D cmd=conf-read section=zone item=domain;",
-	       "the units as knotc sends them: a data unit per zone, extra values, ids");
+	       "the units as knotc sends them: a data unit per zone, section/id/item/data");
 	is_int(seen.units, 2, "two answer units given to the callback");
 	is_str(seen.zones, "a.test.,B.Test.,", "with their data");
 	strbuf_deinit(&f.got);
