@@ -11,7 +11,9 @@
 #include <libknot/control/control.h>
 #include <libknot/errcode.h>
 
+#include "lib/backends/backend.h"
 #include "lib/backends/knot.h"
+#include "lib/log.h"
 #include "lib/util.h"
 #include "lib/zone.h"
 #include "tests/unit/tap.h"
@@ -117,7 +119,7 @@ static void test_strip_hostile(void)
 
 /* ---- control commands against a stand-in knotd --------------------------- */
 
-enum fake_mode { FAKE_OK, FAKE_ERR_ZONE, FAKE_ERR, FAKE_CLOSE, FAKE_SILENT };
+enum fake_mode { FAKE_OK, FAKE_ERR_ZONE, FAKE_ERR, FAKE_CLOSE, FAKE_SILENT, FAKE_KNOTD };
 
 struct fake {
 	char path[108];
@@ -125,6 +127,9 @@ struct fake {
 	enum fake_mode mode;
 	struct strbuf got;   /* units received: "D cmd=.. zone=.. data=..;" */
 	int commands;
+	int conns;           /* connections to serve (default 1) */
+	char tmpl_file[160]; /* FAKE_KNOTD: what conf-read template[..].file answers */
+	const char *fail_cmd; /* FAKE_KNOTD: this command is refused */
 	pthread_t th;
 };
 
@@ -139,6 +144,25 @@ static void fake_unit(struct fake *f, knot_ctl_type_t t, knot_ctl_data_t *d)
 		if ((*d)[i])
 			strbuf_printf(&f->got, " %s=%s", names[i], (*d)[i]);
 	strbuf_puts(&f->got, ";");
+}
+
+/* FAKE_KNOTD: a knotd with the template and one zone, old.test. */
+static void knotd_answer(struct fake *f, const char *cmd, const char *section)
+{
+	knot_ctl_data_t a;
+
+	memset(&a, 0, sizeof(a));
+	if (f->fail_cmd && cmd && strcmp(cmd, f->fail_cmd) == 0) {
+		a[KNOT_CTL_IDX_ERROR] = "operation not permitted";
+		knot_ctl_send(f->ctl, KNOT_CTL_TYPE_DATA, &a);
+	} else if (cmd && !strcmp(cmd, "conf-read") && section && !strcmp(section, "template")) {
+		a[KNOT_CTL_IDX_DATA] = f->tmpl_file;
+		knot_ctl_send(f->ctl, KNOT_CTL_TYPE_DATA, &a);
+	} else if (cmd && !strcmp(cmd, "conf-read")) {
+		a[KNOT_CTL_IDX_DATA] = "old.test.";
+		knot_ctl_send(f->ctl, KNOT_CTL_TYPE_DATA, &a);
+	}
+	knot_ctl_send(f->ctl, KNOT_CTL_TYPE_BLOCK, NULL);
 }
 
 /* Answer one command (its units up to BLOCK were read). */
@@ -163,15 +187,13 @@ static void fake_answer(struct fake *f, const char *zone)
 	knot_ctl_send(f->ctl, KNOT_CTL_TYPE_BLOCK, NULL);
 }
 
-static void *fake_main(void *arg)
+/* Serve one connection: record the units, answer each command. */
+static void fake_conn(struct fake *f)
 {
-	struct fake *f = arg;
+	char last_zone[64] = "", cmd[32] = "", section[32] = "";
 	knot_ctl_type_t t;
 	knot_ctl_data_t d;
-	char last_zone[64] = "";
 
-	if (knot_ctl_accept(f->ctl) != KNOT_EOK)
-		return NULL;
 	for (;;) {
 		memset(&d, 0, sizeof(d));
 		if (knot_ctl_receive(f->ctl, &t, &d) != KNOT_EOK || t == KNOT_CTL_TYPE_END)
@@ -180,6 +202,10 @@ static void *fake_main(void *arg)
 			fake_unit(f, t, &d);
 			if (d[KNOT_CTL_IDX_ZONE])
 				snprintf(last_zone, sizeof(last_zone), "%s", d[KNOT_CTL_IDX_ZONE]);
+			if (d[KNOT_CTL_IDX_CMD])
+				snprintf(cmd, sizeof(cmd), "%s", d[KNOT_CTL_IDX_CMD]);
+			snprintf(section, sizeof(section), "%s",
+				 d[KNOT_CTL_IDX_SECTION] ? d[KNOT_CTL_IDX_SECTION] : "");
 			continue;
 		}
 		f->commands++;
@@ -189,15 +215,35 @@ static void *fake_main(void *arg)
 			sleep(1);
 			break;
 		}
-		fake_answer(f, last_zone[0] ? last_zone : NULL);
+		if (f->mode == FAKE_KNOTD)
+			knotd_answer(f, cmd, section);
+		else
+			fake_answer(f, last_zone[0] ? last_zone : NULL);
 	}
+	strbuf_puts(&f->got, "|");
 	knot_ctl_close(f->ctl);
+}
+
+static void *fake_main(void *arg)
+{
+	struct fake *f = arg;
+	int i;
+
+	for (i = 0; i < (f->conns ? f->conns : 1); i++) {
+		if (knot_ctl_accept(f->ctl) != KNOT_EOK)
+			break;
+		fake_conn(f);
+	}
 	return NULL;
 }
 
-static int fake_start(struct fake *f, const char *dir, enum fake_mode mode)
+static int fake_start_n(struct fake *f, const char *dir, enum fake_mode mode, int conns,
+			const char *fail_cmd)
 {
 	memset(f, 0, sizeof(*f));
+	f->conns = conns;
+	f->fail_cmd = fail_cmd;
+	snprintf(f->tmpl_file, sizeof(f->tmpl_file), "%s/zones/%%s.zone", dir);
 	snprintf(f->path, sizeof(f->path), "%s/knot.sock", dir);
 	unlink(f->path);
 	f->mode = mode;
@@ -207,6 +253,11 @@ static int fake_start(struct fake *f, const char *dir, enum fake_mode mode)
 	if (knot_ctl_bind(f->ctl, f->path) != KNOT_EOK)
 		return -1;
 	return pthread_create(&f->th, NULL, fake_main, f);
+}
+
+static int fake_start(struct fake *f, const char *dir, enum fake_mode mode)
+{
+	return fake_start_n(f, dir, mode, 1, NULL);
 }
 
 static void fake_stop(struct fake *f)
@@ -261,7 +312,7 @@ static void test_commands(const char *dir)
 	       "D cmd=zone-reload zone=a.test;D cmd=zone-reload zone=b.test;D cmd=zone-reload zone=c.test;"
 	       "D cmd=conf-set section=zone id=x.test;"
 	       "D cmd=conf-set section=zone item=template id=x.test data=dadns;"
-	       "D cmd=conf-read section=zone item=domain;",
+	       "D cmd=conf-read section=zone item=domain;|",
 	       "the units as knotc sends them: a data unit per zone, section/id/item/data");
 	is_int(seen.units, 2, "two answer units given to the callback");
 	is_str(seen.zones, "a.test.,B.Test.,", "with their data");
@@ -323,22 +374,86 @@ static void test_errors(const char *dir)
 	knot_conn_close(&c);
 }
 
+/* The backend itself (knot.c) against the stand-in knotd: what one batch
+ * sends, and a refused conf-commit failing the new zone in knotd's words. */
+static void test_backend(const char *dir, const char *fail_cmd)
+{
+	const struct backend_ops *ops = backend_find("knot");
+	struct config_backend cfg = { 0 };
+	struct backend_zone z[3];
+	char zdir[160], sock[160], err[256];
+	const char *text = "$TTL 60\n@ IN SOA a b 1 2 3 4 5\n@ IN NS ns.example.net.\n";
+	void *state = NULL;
+	struct fake f;
+	int rc;
+
+	snprintf(zdir, sizeof(zdir), "%s/zones", dir);
+	snprintf(sock, sizeof(sock), "%s/knot.sock", dir);
+	cfg.name = "k";
+	cfg.type = "knot";
+	cfg.zones_dir = zdir;
+	cfg.control_socket = sock;
+	cfg.template = "dadns";
+	cfg.server = "127.0.0.1:9";
+	cfg.timeout = 3;
+	ok(ops != NULL, "type knot is registered");
+	if (!ops)
+		return;
+	fake_start_n(&f, dir, FAKE_KNOTD, 2, fail_cmd);
+	rc = ops->open(&cfg, &state, err, sizeof(err));
+	is_int(rc, 0, "open: knotd has the template with file <zones_dir>/%%s.zone (%s)", rc ? err : "");
+	memset(z, 0, sizeof(z));
+	z[0].domain = "new.test";
+	z[1].domain = "old.test";
+	z[2].domain = "gone.test";
+	z[0].zone_text = z[1].zone_text = text;
+	z[0].zone_len = z[1].zone_len = strlen(text);
+	if (state)
+		ops->apply(state, z, 3);
+	ops->close(state);
+	fake_stop(&f);
+	if (!fail_cmd) {
+		is_str(f.got.buf,
+		       "D cmd=conf-read section=template item=file id=dadns;|"
+		       "D cmd=conf-read section=zone item=domain;"
+		       "D cmd=conf-begin;D cmd=conf-set section=zone id=new.test;"
+		       "D cmd=conf-set section=zone item=template id=new.test data=dadns;"
+		       "D cmd=conf-commit;D cmd=zone-reload zone=old.test;|",
+		       "a batch: the zones knotd has, ONE transaction for the new zone, ONE reload "
+		       "for the changed one, nothing for a delete knotd never had");
+		ok(z[0].result == 0 && z[1].result == 0 && z[2].result == 0, "all three applied");
+	} else {
+		ok(strstr(f.got.buf, "D cmd=conf-abort;") != NULL, "a refused commit is aborted");
+		is_int(z[0].result, DADNS_ETEMPFAIL, "the new zone fails");
+		ok(strstr(z[0].error, "knotd conf-commit: operation not permitted") != NULL,
+		   "in knotd's words (%s)", z[0].error);
+		is_int(z[1].result, 0, "the changed zone is still reloaded");
+	}
+	strbuf_deinit(&f.got);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/test_knot.XXXXXX";
 
 	if (!mkdtemp(dir))
 		return 1;
+	log_init("test_knot");
+	log_set_level(LOG_LEVEL_ERR);
 	test_types();
 	test_strip();
 	test_strip_hostile();
 	test_commands(dir);
 	test_errors(dir);
+	test_backend(dir, NULL);
+	test_backend(dir, "conf-commit");
 	{
 		char p[160];
 		snprintf(p, sizeof(p), "%s/knot.sock", dir);
 		unlink(p);
-		rmdir(dir);
+		snprintf(p, sizeof(p), "rm -rf '%s'", dir);
+		if (system(p) != 0)
+			return 1;
 	}
 	return tap_done();
 }
