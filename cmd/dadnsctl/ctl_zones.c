@@ -36,10 +36,11 @@ int ctl_zones(struct ctl *c, int argc, char **argv)
 		return ctl_usage("zones");
 	}
 	if (sqlite3_prepare_v2(store_db(c->st),
-			       "SELECT domain, serial, records, hostname, username, updated_at,"
-			       " (SELECT group_concat(b.backend, ',') FROM backend_state b"
-			       "  WHERE b.domain = zones.domain AND b.result = 'ok' AND b.signed = 1)"
-			       " FROM zones ORDER BY domain", -1, &s, NULL) != SQLITE_OK) {
+			       "SELECT z.domain, z.serial, z.records, z.hostname, z.username, z.updated_at,"
+			       " g.backends FROM zones z LEFT JOIN"
+			       " (SELECT domain, group_concat(backend, ',') AS backends FROM backend_state"
+			       "  WHERE result = 'ok' AND signed = 1 GROUP BY domain) g ON g.domain = z.domain"
+			       " ORDER BY z.domain", -1, &s, NULL) != SQLITE_OK) {
 		fprintf(stderr, "dadnsctl: %s\n", store_errmsg(c->st));
 		json_decref(list);
 		return 1;
