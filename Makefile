@@ -7,7 +7,7 @@
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 CC       ?= cc
-PKGS      = fcgi inih sqlite3 libmariadb libcurl ldns jansson
+PKGS      = fcgi inih sqlite3 libmariadb libcurl ldns jansson libknot
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -95,7 +95,7 @@ deps:
 
 # Benchmarks (not part of `make test`): bench/run.sh regenerates BENCHMARKS.md.
 # BENCH_SECTIONS="latency bulk" runs only those (figures printed, not written).
-bench: all $(BUILD)/bench/benchtool $(BUILD)/bench/noop_fcgi bench-deps
+bench: all $(BUILD)/bench/benchtool $(BUILD)/bench/noop_fcgi $(BUILD)/bench/knot_txn bench-deps
 	@DADNS_BUILD=$(CURDIR)/$(BUILD) bench/run.sh $(BENCH_SECTIONS)
 
 bench-deps:

@@ -19,6 +19,8 @@ BENCHTOOL=$BENCH_BIN/benchtool
 . "$BATS_TEST_DIRNAME/mysql_helpers.bash"
 # shellcheck source=../tests/integration/fleet_helpers.bash
 . "$BATS_TEST_DIRNAME/fleet_helpers.bash"
+# shellcheck source=../tests/integration/knot_helpers.bash
+. "$BATS_TEST_DIRNAME/knot_helpers.bash"
 
 AUTH_B64=$(printf '%s' "$DA_USER:$DA_PASS" | base64 -w0)
 

@@ -191,7 +191,7 @@ handshake per nsd-control). \`make bench BENCH_SECTIONS=latency\`, which runs
 | backend | p50 ms | p99 ms | poll cost ms | errors | p50 of each run | p99 of each run |
 |---|---|---|---|---|---|---|
 EOF
-for be in nsd nsd-local nsd-direct bind pdns coredns; do
+for be in nsd nsd-local nsd-direct bind knot knot-sign pdns coredns; do
 	name=$be
 	case $be in
 	pdns) name="PowerDNS (gmysql)" ;;
@@ -200,6 +200,8 @@ for be in nsd nsd-local nsd-direct bind pdns coredns; do
 	nsd-local) name="NSD (control-interface on a unix socket)" ;;
 	nsd-direct) name="NSD (the same socket, spoken to by the worker: \`control_socket\`)" ;;
 	bind) name=BIND ;;
+	knot) name="Knot (control socket via libknot, passthrough)" ;;
+	knot-sign) name="Knot signing (served: a signed SOA with a serial >= the pushed one)" ;;
 	esac
 	echo "| $name | $(fmt "$(med latency "p50_ms.$be")" 1) | $(fmt "$(med latency "p99_ms.$be")" 1) | $(fmt "$(med latency "poll_ms.$be")" 3) | $(med latency "errors.$be") | $(all latency "p50_ms.$be") | $(all latency "p99_ms.$be") |"
 done
@@ -266,7 +268,7 @@ worker with one backend). Times are from the first push's start.
 | server | N | round | pushes took s | all served after s | per zone ms | control commands | served |
 |---|---|---|---|---|---|---|---|
 EOF
-for be in nsd bind; do
+for be in nsd bind knot; do
 	for n in $NS; do
 		for round in new rewrite; do
 			echo "| $be | $n | $round | $(fmt "$(med bulk "push_s.$be.$n.$round")" 2) | $(fmt "$(med bulk "served_s.$be.$n.$round")" 2) | $(fmt "$(med bulk "per_zone_ms.$be.$n.$round")" 3) | $(med bulk "ctl_commands.$be.$n.$round") | $(med bulk "served_count.$be.$n.$round") of $n |"
@@ -281,7 +283,7 @@ peak RSS = VmHWM):
 | server | N | intake CPU s | worker CPU s | intake peak RSS MiB | worker peak RSS MiB |
 |---|---|---|---|---|---|
 EOF
-for be in nsd bind; do
+for be in nsd bind knot; do
 	for n in $NS; do
 		echo "| $be | $n | $(fmt "$(med bulk "cpu_s.intake.$be.$n")" 2) | $(fmt "$(med bulk "cpu_s.worker.$be.$n")" 2) | $(mib "$(med bulk "rss_kib.intake.$be.$n")") | $(mib "$(med bulk "rss_kib.worker.$be.$n")") |"
 	done

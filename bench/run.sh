@@ -14,12 +14,15 @@
 #   BENCH_PUSHES=200     pushes per push->served run
 #   BENCH_N="1000 10000" zone counts for bulk convergence
 #   BENCH_CONNS=8        connections pushing in the bulk runs
-#   BENCH_LATENCY_BACKENDS="nsd nsd-local nsd-direct bind pdns coredns
+#   BENCH_LATENCY_BACKENDS="nsd nsd-local nsd-direct bind knot knot-sign pdns coredns
 #                        nsd-direct-served bind-served"
 #                        (nsd-local: NSD with its control channel on a unix socket,
 #                        nsd-control run per command; nsd-direct: the same socket,
-#                        spoken to by the worker itself: control_socket;
+#                        spoken to by the worker itself: control_socket; knot:
+#                        knotd's control socket, passthrough; knot-sign: Knot
+#                        signs, served = a serial >= the pushed one;
 #                        X-served: X with [app] ack = served)
+#   BENCH_BULK_BACKENDS="nsd bind knot"
 #   BENCH_QUICK=1        RUNS=1 SECS=2 PUSHES=20 N="200 1000": checks the
 #                        scripts, figures meaningless (never written to BENCHMARKS.md)
 #   BENCH_WRITE=1        with BENCH_QUICK=1: write BENCHMARKS.md anyway, marked provisional
@@ -43,7 +46,8 @@ PUSHES=${BENCH_PUSHES:-200}
 NS=${BENCH_N:-1000 10000}
 CONNS=${BENCH_CONNS:-8}
 export SECS PUSHES BENCH_CONNS=$CONNS
-LAT_BACKENDS=${BENCH_LATENCY_BACKENDS:-nsd nsd-local nsd-direct bind pdns coredns nsd-direct-served bind-served}
+LAT_BACKENDS=${BENCH_LATENCY_BACKENDS:-nsd nsd-local nsd-direct bind knot knot-sign pdns coredns nsd-direct-served bind-served}
+BULK_BACKENDS=${BENCH_BULK_BACKENDS:-nsd bind knot}
 ALL="sqlite ceiling intake latency bulk fleet"
 FLEET_N=${BENCH_FLEET_N:-1000}
 CATALOG_N=${BENCH_CATALOG_N:-10000}
@@ -163,6 +167,8 @@ latency_run() {
 		target="dns 127.0.0.1:$NSD_PORT"
 		;;
 	bind) start_named || return 1; ini_bind_backend bind; target="dns 127.0.0.1:$BIND_PORT" ;;
+	knot) start_knot passthrough || return 1; ini_knot_backend knot; target="dns 127.0.0.1:$KNOT_PORT" ;;
+	knot-sign) start_knot sign || return 1; ini_knot_backend knot; target="dns 127.0.0.1:$KNOT_PORT" ;;
 	pdns|coredns)
 		bench_mysql || return 1
 		mysql_db a bench
@@ -221,6 +227,7 @@ bulk_run() {
 	case $be in
 	nsd) start_nsd pattern || return 1; ini_nsd_backend nsd; port=$NSD_PORT ;;
 	bind) start_named || return 1; ini_bind_backend bind; port=$BIND_PORT ;;
+	knot) start_knot passthrough || return 1; ini_knot_backend knot; port=$KNOT_PORT ;;
 	esac
 	start_stack || return 1
 	start_worker || return 1
@@ -258,7 +265,7 @@ sec_bulk() {
 	local r be n
 	for ((r = 1; r <= RUNS; r++)); do
 		for n in $NS; do
-			for be in nsd bind; do
+			for be in $BULK_BACKENDS; do
 				( bulk_run "$be" "$n" ) || result bulk "failed.$be.$n" 1
 			done
 		done

@@ -40,10 +40,10 @@ static const char *const q_sql[Q_MAX] = {
 		" RETURNING id, backends, attempt",
 	[Q_BS_OK] =
 		"INSERT INTO backend_state(backend, domain, serial, result, error, attempts,"
-		" applied_at, verified_at) VALUES(?1, ?2, ?3, 'ok', NULL, 0, ?4, ?5)"
+		" applied_at, verified_at, signed) VALUES(?1, ?2, ?3, 'ok', NULL, 0, ?4, ?5, ?6)"
 		" ON CONFLICT(backend, domain) DO UPDATE SET serial = excluded.serial, result = 'ok',"
 		" error = NULL, attempts = 0, applied_at = excluded.applied_at,"
-		" verified_at = excluded.verified_at",
+		" verified_at = excluded.verified_at, signed = excluded.signed",
 	[Q_BS_DEL] = "DELETE FROM backend_state WHERE backend = ?1 AND domain = ?2",
 	[Q_BS_FAIL] =
 		"INSERT INTO backend_state(backend, domain, serial, result, error, attempts,"
@@ -325,6 +325,7 @@ static int record_backend_state(struct q_stmts *q, const struct queue_outcome *o
 		sqlite3_bind_int64(s, 4, now);
 		if (o->verified)
 			sqlite3_bind_int64(s, 5, now);
+		sqlite3_bind_int(s, 6, o->verified && o->dnssec_signed);
 	} else {
 		sqlite3_bind_text(s, 3, o->error ? o->error : dadns_strerror(o->result), -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 4, now);

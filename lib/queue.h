@@ -99,6 +99,7 @@ struct queue_outcome {
 	int result;               /* 0, DADNS_ETEMPFAIL, DADNS_EPERMFAIL */
 	const char *error;        /* failure text */
 	int verified;             /* success: verification ran and passed */
+	int dnssec_signed;        /* verification saw it served signed by the backend */
 	/* The claimed jobs this apply served and, for each, 1 when this backend
 	 * was the last one it waited for. */
 	const struct queue_job *const *jobs;

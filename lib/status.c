@@ -29,6 +29,10 @@ static const char *const job_states[STATUS_JOB_STATES] = { "queued", "running", 
 #define SQL_FAILING_DESIRED                                                                  \
 	"SELECT count(*) FROM zones z JOIN backend_state b ON b.domain = z.domain"           \
 	" AND b.backend = ?1 WHERE b.result = 'fail'"
+/* Zones the backend serves signed itself (knot, dnssec = sign), as last verified. */
+#define SQL_SIGNED                                                                           \
+	"SELECT count(*) FROM zones z JOIN backend_state b ON b.domain = z.domain"           \
+	" AND b.backend = ?1 WHERE b.result = 'ok' AND b.signed = 1"
 /* ?2: the backend is enabled, so that jobs for every backend are its too. */
 #define SQL_OLDEST                                                                           \
 	"SELECT min(created_at) FROM jobs WHERE state IN ('queued', 'running')"             \
@@ -340,6 +344,7 @@ static int collect_backend(struct store *st, struct status *s, struct status_bac
 	if ((rc = query_int(st, s, SQL_IN_SYNC, b->name, 0, &b->in_sync)) < 0 ||
 	    (rc = query_int(st, s, SQL_FAILING, b->name, 0, &b->failing)) < 0 ||
 	    (rc = query_int(st, s, SQL_FAILING_DESIRED, b->name, 0, &failing_desired)) < 0 ||
+	    (rc = query_int(st, s, SQL_SIGNED, b->name, 0, &b->signed_zones)) < 0 ||
 	    (rc = query_int(st, s, SQL_OLDEST, b->name, b->enabled, &oldest)) < 0)
 		return rc;
 	if ((rc = collect_last_error(st, s, b)) < 0)
@@ -576,10 +581,11 @@ static json_t *backend_json(const struct status_backend *b)
 	if (b->last_error_domain)
 		err = json_pack("{s:o, s:o, s:o}", "domain", str_or_null(b->last_error_domain), "error",
 				str_or_null(b->last_error), "at", json_time(b->last_error_at));
-	return json_pack("{s:o, s:o, s:b, s:I, s:I, s:I, s:o, s:o}", "name", str_or_null(b->name),
-			 "type", str_or_null(b->type), "enabled", b->enabled, "in_sync",
-			 (json_int_t)b->in_sync, "behind", (json_int_t)b->behind, "failing",
-			 (json_int_t)b->failing, "oldest_job_seconds",
+	return json_pack("{s:o, s:o, s:b, s:I, s:I, s:I, s:I, s:o, s:o}", "name",
+			 str_or_null(b->name), "type", str_or_null(b->type), "enabled", b->enabled,
+			 "in_sync", (json_int_t)b->in_sync, "behind", (json_int_t)b->behind, "failing",
+			 (json_int_t)b->failing, "signed", (json_int_t)b->signed_zones,
+			 "oldest_job_seconds",
 			 b->oldest_job_s < 0 ? json_null() : json_integer(b->oldest_job_s), "last_error", err);
 }
 

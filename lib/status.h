@@ -53,6 +53,7 @@ struct status_backend {
 	long long in_sync;
 	long long behind;
 	long long failing;
+	long long signed_zones;   /* served signed by the backend itself (knot sign) */
 	long long oldest_job_s;   /* age of the oldest job it must still do; -1: none */
 	char *last_error;         /* newest failing zone's error, NULL when none */
 	char *last_error_domain;

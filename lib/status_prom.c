@@ -176,6 +176,11 @@ static void metrics_backends(const struct status *s, struct strbuf *sb)
 		for (k = 0; k < ARRAY_SIZE(zstates); k++)
 			prom_sample(sb, "dadns_backend_zones", "backend", b->name, "state", zstates[k], n[k]);
 	}
+	prom_head(sb, "dadns_backend_signed_zones", "gauge",
+		  "Desired zones the backend serves signed with its own keys (knot, dnssec = sign).");
+	for (i = 0; i < s->n_backends; i++)
+		prom_sample(sb, "dadns_backend_signed_zones", "backend", s->backends[i].name, NULL,
+			    NULL, s->backends[i].signed_zones);
 	prom_head(sb, "dadns_backend_oldest_job_seconds", "gauge",
 		  "Age of the oldest queued or running job of a backend (0 when none).");
 	for (i = 0; i < s->n_backends; i++)

@@ -199,7 +199,7 @@ static const char *const migrations[] = {
 	"  DELETE FROM push_log WHERE seq <= NEW.seq - 200;"
 	"  DELETE FROM push_served WHERE seq <= NEW.seq - 200;"
 	" END;",
-	/* The RFC 9432 catalog: every zone of the desired state has a member id
+	/* 6: the RFC 9432 catalog: every zone of the desired state has a member id
 	 * for as long as it lives (triggers on zones, in the writer's own
 	 * transaction; an upsert of a present zone is an UPDATE and keeps it);
 	 * a zone deleted and added again gets a new id, so that consumers drop
@@ -222,6 +222,9 @@ static const char *const migrations[] = {
 	"  backend TEXT PRIMARY KEY NOT NULL,"
 	"  serial INTEGER NOT NULL,"
 	"  published_at INTEGER NOT NULL) WITHOUT ROWID;",
+	/* 7: backend_state.signed: 1 when the last verification saw the zone
+	 * served signed by the backend itself (knot, dnssec = sign). */
+	"ALTER TABLE backend_state ADD COLUMN signed INTEGER NOT NULL DEFAULT 0;",
 };
 
 sqlite3 *store_db(struct store *st)

@@ -213,6 +213,7 @@ static void lane_settle(struct lane *l, struct lane_entry *e, struct backend_zon
 						 dadns_strerror(rc));
 			} else {
 				t->verified = 1;
+				t->dnssec_signed = z->dnssec_signed;
 			}
 		}
 		t->result = z->result;

@@ -35,6 +35,7 @@ struct lane_entry {
 	int64_t serial;
 	int result;
 	int verified;
+	int dnssec_signed;
 	char error[BACKEND_ERR_MAX];
 };
 

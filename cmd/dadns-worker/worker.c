@@ -254,6 +254,7 @@ static void outcome_fill(struct queue_outcome *o, const struct lane_report *rep,
 	o->result = e->result;
 	o->error = e->result ? e->error : NULL;
 	o->verified = e->verified;
+	o->dnssec_signed = e->dnssec_signed;
 	o->jobs = (const struct queue_job *const *)jobs;
 	o->finished = fin;
 	o->n_jobs = n;

@@ -34,5 +34,6 @@ int ctl_jobs(struct ctl *c, int argc, char **argv);          /* ctl_jobs.c */
 int ctl_retry(struct ctl *c, int argc, char **argv);         /* ctl_retry.c */
 int ctl_config_check(struct ctl *c, int argc, char **argv);  /* ctl_config.c */
 int ctl_secondaries_check(struct ctl *c, int argc, char **argv); /* ctl_secondaries.c */
+int ctl_zone_ds(struct ctl *c, int argc, char **argv);       /* ctl_knot.c */
 
 #endif

@@ -55,8 +55,11 @@ static void print_backend(const struct status_backend *b)
 {
 	char at[32];
 
-	printf("backend %-12s %-15s %s in sync %lld, behind %lld, failing %lld\n", b->name, b->type,
+	printf("backend %-12s %-15s %s in sync %lld, behind %lld, failing %lld", b->name, b->type,
 	       b->enabled ? "enabled: " : "disabled:", b->in_sync, b->behind, b->failing);
+	if (b->signed_zones > 0)
+		printf(", signed %lld", b->signed_zones);
+	printf("\n");
 	if (b->last_error_domain) {
 		ctl_time(b->last_error_at, at, sizeof(at));
 		printf("        last error %s %s: %s\n", at, b->last_error_domain,

@@ -11,6 +11,20 @@
 #include "lib/wake.h"
 #include "lib/zone.h"
 
+/* "a,b" (the backends that serve the zone signed themselves) as ["a", "b"]. */
+static json_t *signed_list(const char *csv)
+{
+	json_t *a = json_array();
+	const char *p = csv, *e;
+
+	while (p && *p) {
+		e = strchr(p, ',');
+		json_array_append_new(a, json_stringn(p, e ? (size_t)(e - p) : strlen(p)));
+		p = e ? e + 1 : NULL;
+	}
+	return a;
+}
+
 int ctl_zones(struct ctl *c, int argc, char **argv)
 {
 	sqlite3_stmt *s = NULL;
@@ -22,27 +36,33 @@ int ctl_zones(struct ctl *c, int argc, char **argv)
 		return ctl_usage("zones");
 	}
 	if (sqlite3_prepare_v2(store_db(c->st),
-			       "SELECT domain, serial, records, hostname, username, updated_at FROM zones"
-			       " ORDER BY domain", -1, &s, NULL) != SQLITE_OK) {
+			       "SELECT z.domain, z.serial, z.records, z.hostname, z.username, z.updated_at,"
+			       " g.backends FROM zones z LEFT JOIN"
+			       " (SELECT domain, group_concat(backend, ',') AS backends FROM backend_state"
+			       "  WHERE result = 'ok' AND signed = 1 GROUP BY domain) g ON g.domain = z.domain"
+			       " ORDER BY z.domain", -1, &s, NULL) != SQLITE_OK) {
 		fprintf(stderr, "dadnsctl: %s\n", store_errmsg(c->st));
 		json_decref(list);
 		return 1;
 	}
 	if (!c->json)
-		printf("%-40s %-12s %7s %-24s %-16s %s\n", "DOMAIN", "SERIAL", "RECORDS", "HOSTNAME",
-		       "USERNAME", "UPDATED");
+		printf("%-40s %-12s %7s %-24s %-16s %-20s %s\n", "DOMAIN", "SERIAL", "RECORDS",
+		       "HOSTNAME", "USERNAME", "UPDATED", "SIGNED");
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *d = (const char *)sqlite3_column_text(s, 0);
 		const char *h = (const char *)sqlite3_column_text(s, 3);
 		const char *u = (const char *)sqlite3_column_text(s, 4);
+		const char *sg = (const char *)sqlite3_column_text(s, 6);
 		ctl_time(sqlite3_column_int64(s, 5), when, sizeof(when));
 		if (list)
-			json_array_append_new(list, json_pack("{s:s, s:I, s:i, s:s, s:s, s:s}", "domain", d,
-				"serial", (json_int_t)sqlite3_column_int64(s, 1), "records",
-				sqlite3_column_int(s, 2), "hostname", h, "username", u, "updated", when));
+			json_array_append_new(list, json_pack("{s:s, s:I, s:i, s:s, s:s, s:s, s:o}", "domain",
+				d, "serial", (json_int_t)sqlite3_column_int64(s, 1), "records",
+				sqlite3_column_int(s, 2), "hostname", h, "username", u, "updated", when,
+				"signed_by", signed_list(sg)));
 		else
-			printf("%-40s %-12lld %7d %-24s %-16s %s\n", d, (long long)sqlite3_column_int64(s, 1),
-			       sqlite3_column_int(s, 2), *h ? h : "-", *u ? u : "-", when);
+			printf("%-40s %-12lld %7d %-24s %-16s %-20s %s\n", d,
+			       (long long)sqlite3_column_int64(s, 1), sqlite3_column_int(s, 2),
+			       *h ? h : "-", *u ? u : "-", when, sg ? sg : "-");
 	}
 	sqlite3_finalize(s);
 	if (list)

@@ -56,10 +56,15 @@ static const struct verb verbs[] = {
 	  "snapshot as the intake's GET /status. --check: exit 3 when degraded." },
 	{ "zones", NULL, ctl_zones, 1, "zones [--json]",
 	  "The desired zones: domain, serial, records, owning DA server and user,\n"
-	  "last update." },
+	  "last update, and the backends that serve it signed with their own keys\n"
+	  "(knot with dnssec = sign, as last verified)." },
 	{ "zone", "show", ctl_zone_show, 1, "zone show DOMAIN [--json]",
 	  "One desired zone with its owner, serial, times and zone text. Exits 1\n"
 	  "when DOMAIN is not in the desired state." },
+	{ "zone", "ds", ctl_zone_ds, 1, "zone ds DOMAIN [--backend NAME] [--json]",
+	  "The DS records (digest type 2, SHA-256) of the KSK/CSK that Knot serves\n"
+	  "for DOMAIN, read over DNS from the server of the knot backend with\n"
+	  "dnssec = sign (the first enabled one, or NAME): what the registrar needs." },
 	{ "jobs", NULL, ctl_jobs, 1, "jobs [--dead|--all] [--limit N] [--json]",
 	  "The queue, newest first: queued, running and dead jobs (--dead: dead\n"
 	  "only; --all: done ones too), at most N (default 1000)." },

@@ -21,6 +21,7 @@ struct backend_zone {
 	int records;
 	int result;
 	char error[BACKEND_ERR_MAX];
+	int dnssec_signed;  /* verify: served signed by the backend itself */
 };
 
 struct backend_ops {

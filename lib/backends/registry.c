@@ -9,6 +9,7 @@ extern const struct backend_ops backend_nsd_ops;
 extern const struct backend_ops backend_bind_ops;
 extern const struct backend_ops backend_coredns_mysql_ops;
 extern const struct backend_ops backend_powerdns_mysql_ops;
+extern const struct backend_ops backend_knot_ops;
 
 static const struct backend_ops *const registry[] = {
 	&backend_null_ops,
@@ -16,6 +17,7 @@ static const struct backend_ops *const registry[] = {
 	&backend_bind_ops,
 	&backend_coredns_mysql_ops,
 	&backend_powerdns_mysql_ops,
+	&backend_knot_ops,
 };
 
 const struct backend_ops *backend_find(const char *type)

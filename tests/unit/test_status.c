@@ -160,14 +160,14 @@ static void test_sync(struct store *st, const struct config *cfg)
 	json_t *j, *b;
 
 	/* a: applied at its serial after its push; b: failed; c: an older serial. */
-	exec(st, "INSERT INTO backend_state VALUES('nsd', 'a.test', 2024010101, 'ok', NULL, 0,"
+	exec(st, "INSERT INTO backend_state(backend, domain, serial, result, error, attempts, applied_at, verified_at) VALUES('nsd', 'a.test', 2024010101, 'ok', NULL, 0,"
 		 " (SELECT updated_at FROM zones WHERE domain = 'a.test'), NULL)");
-	exec(st, "INSERT INTO backend_state VALUES('nsd', 'b.test', NULL, 'fail', 'boom', 1, 1, NULL)");
-	exec(st, "INSERT INTO backend_state VALUES('nsd', 'c.test', 2023010101, 'ok', NULL, 0,"
+	exec(st, "INSERT INTO backend_state(backend, domain, serial, result, error, attempts, applied_at, verified_at) VALUES('nsd', 'b.test', NULL, 'fail', 'boom', 1, 1, NULL)");
+	exec(st, "INSERT INTO backend_state(backend, domain, serial, result, error, attempts, applied_at, verified_at) VALUES('nsd', 'c.test', 2023010101, 'ok', NULL, 0,"
 		 " 9999999999999, NULL)");
 	/* A failed delete: not a desired zone, but failing. */
-	exec(st, "INSERT INTO backend_state VALUES('nsd', 'gone.test', 1, 'fail', 'boom', 1, 1, NULL)");
-	exec(st, "INSERT INTO backend_state VALUES('off', 'a.test', NULL, 'fail', 'boom', 1, 1, NULL)");
+	exec(st, "INSERT INTO backend_state(backend, domain, serial, result, error, attempts, applied_at, verified_at) VALUES('nsd', 'gone.test', 1, 'fail', 'boom', 1, 1, NULL)");
+	exec(st, "INSERT INTO backend_state(backend, domain, serial, result, error, attempts, applied_at, verified_at) VALUES('off', 'a.test', NULL, 'fail', 'boom', 1, 1, NULL)");
 	is_int(status_collect(st, cfg, now, &s), 0, "sync: collect");
 	is_int(s.backends[0].in_sync, 1, "nsd: 1 in sync");
 	is_int(s.backends[0].failing, 2, "nsd: 2 failing (one a failed delete)");

@@ -40,13 +40,15 @@ int main(void)
 	snprintf(path, sizeof(path), "%s/dadns.db", dir);
 
 	is_int(store_open(path, 1, 2000, &st, err, sizeof(err)), 0, "open creates the database");
-	ok(q(st, "PRAGMA user_version") >= 6, "schema version 6 or later");
+	ok(q(st, "PRAGMA user_version") >= 7, "schema version 7 or later");
 	is_int(q(st, "SELECT count(*) FROM sqlite_master WHERE name = 'secondaries'"), 1,
 	       "table secondaries (v4)");
 	is_int(q(st, "SELECT count(*) FROM sqlite_master WHERE name = 'push_log'"), 1,
 	       "table push_log (v5)");
 	is_int(q(st, "SELECT count(*) FROM sqlite_master WHERE name = 'catalog_members'"), 1,
 	       "table catalog_members (v6)");
+	is_int(q(st, "SELECT count(*) FROM pragma_table_info('backend_state') WHERE name = 'signed'"), 1,
+	       "column backend_state.signed (v7)");
 	ok(q(st, "SELECT count(*) FROM sqlite_master WHERE name IN"
 		 " ('zones','jobs','tombstones','backend_state','peers','runs')") == 6, "all six tables");
 	is_int(q(st, "PRAGMA synchronous"), 2, "synchronous FULL");
@@ -188,6 +190,7 @@ int main(void)
 			     "ALTER TABLE peers DROP COLUMN failures; ALTER TABLE peers DROP COLUMN degraded;"
 			     "ALTER TABLE peers DROP COLUMN origin; ALTER TABLE peers DROP COLUMN via;"
 			     "ALTER TABLE peers DROP COLUMN first_seen_at;"
+			     "ALTER TABLE backend_state DROP COLUMN signed;"
 			     "INSERT INTO peers(name, url) VALUES ('old', 'https://old.test/');"
 			     "PRAGMA user_version = 1",
 			     NULL, NULL, NULL);
