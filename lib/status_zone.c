@@ -11,7 +11,7 @@
 #include "lib/status_ui.h"
 
 #define SQL_BS                                                                                \
-	"SELECT serial, result, error, attempts, applied_at, verified_at FROM backend_state"   \
+	"SELECT serial, result, error, attempts, applied_at, verified_at, signed FROM backend_state" \
 	" WHERE backend = ?1 AND domain = ?2"
 #define SQL_JOBS                                                                              \
 	"SELECT id, op, state, backends, attempt, last_error, created_at FROM jobs"            \
@@ -106,6 +106,7 @@ static int zone_backends(struct store *st, const struct config *cfg, const struc
 			json_object_set_new(row, "attempts", json_integer(sqlite3_column_int(q, 3)));
 			json_object_set_new(row, "applied_at", status_ui_time(sqlite3_column_int64(q, 4)));
 			json_object_set_new(row, "verified_at", status_ui_time(sqlite3_column_int64(q, 5)));
+			json_object_set_new(row, "signed", json_boolean(sqlite3_column_int(q, 6)));
 		}
 		json_object_set_new(row, "state", json_string(state));
 		json_array_append_new(out, row);

@@ -260,7 +260,8 @@
     fill('zone-backends', z.backends.map((b) => el('tr', { 'data-backend': b.name },
       el('td', {}, b.name + (b.enabled ? '' : ' (disabled)')), stateCell(b.state, b.state.replace('_', ' ')),
       el('td', {}, b.serial === undefined || b.serial === null ? '–' : b.serial), el('td', {}, when(b.applied_at)),
-      el('td', {}, when(b.verified_at)), el('td', {}, b.attempts === undefined ? '–' : b.attempts),
+      el('td', {}, when(b.verified_at)), el('td', { 'data-field': 'signed' }, b.signed ? 'yes' : 'no'),
+      el('td', {}, b.attempts === undefined ? '–' : b.attempts),
       el('td', { class: 'err', 'data-field': 'error' }, b.error || ''))), 'no backend');
     fill('zone-jobs', z.jobs.map((j) => el('tr', { 'data-job': j.id }, el('td', {}, j.id), el('td', {}, j.op),
       stateCell(j.state), el('td', {}, j.backends || 'all'), el('td', {}, j.attempt), el('td', {}, when(j.created_at)),

@@ -281,8 +281,14 @@ static void test_zone(struct store *st, const struct config *cfg)
 	is_int((long long)json_array_size(b), 3, "every configured backend");
 	is_str(sget(json_array_get(b, 0), "state"), "behind", "nsd is behind (pushed since)");
 	is_str(sget(json_array_get(b, 2), "state"), "behind", "never applied there");
+	ok(json_is_false(json_object_get(json_array_get(b, 0), "signed")), "nsd: not signed");
 	is_int((long long)json_array_size(json_object_get(z, "pushes")), 2, "its two pushes");
 	is_int((long long)json_array_size(json_object_get(z, "jobs")), 1, "its queued job");
+	json_decref(z);
+	exec(st, "UPDATE backend_state SET signed = 1 WHERE backend = 'nsd' AND domain = 'one.test'");
+	rc = status_ui_zone(st, cfg, "one.test", util_now_ms(), &z, err, sizeof(err));
+	ok(rc == 0 && json_is_true(json_object_get(json_array_get(json_object_get(z, "backends"), 0), "signed")),
+	   "a zone the backend serves signed says so (knot, dnssec = sign)");
 	json_decref(z);
 	rc = status_ui_zone(st, cfg, "bad.test", util_now_ms(), &z, err, sizeof(err));
 	is_str(sget(json_array_get(json_object_get(z, "backends"), 2), "state"), "failing", "bad.test failing");
