@@ -40,7 +40,9 @@ mysql_file_teardown() {
 # library under test ($DADNS_BUILD/libdadns.a; sanitizers when it is the
 # SANITIZE=1 build). Sets and exports MYSQL_DRIVER.
 mysql_build_driver() {
-	local src=$BATS_TEST_DIRNAME/../.. san=()
+	local src=$BATS_TEST_DIRNAME/../.. san=() pkgs
+	# libdadns.a needs what the Makefile links the programs with (PKGS).
+	pkgs=$(sed -n 's/^PKGS *= *//p' "$src/Makefile")
 	case $DADNS_BUILD in
 	*build-san*) san=(-fsanitize=address,undefined -fno-omit-frame-pointer) ;;
 	esac
@@ -49,7 +51,7 @@ mysql_build_driver() {
 	cc -std=gnu11 -O1 -g -D_GNU_SOURCE -Wall -Werror "${san[@]}" -I"$src" \
 		$(pkg-config --cflags ldns libmariadb) \
 		-o "$MYSQL_DRIVER" "$src/tests/integration/mysql_driver.c" "$DADNS_BUILD/libdadns.a" \
-		$(pkg-config --libs fcgi inih sqlite3 libmariadb libcurl ldns jansson) -pthread
+		$(pkg-config --libs $pkgs) -pthread
 }
 
 mysql_stop_pid() {
