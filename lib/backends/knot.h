@@ -68,7 +68,8 @@ int knot_dnssec_type(uint16_t type);
 /* The zone text (as stored: validated) of domain without the DNSSEC records
  * knot_dnssec_type names, one record a line, SOA first. *out (caller frees)
  * and *records (left after stripping, SOA included). 0, or DADNS_EPARSE
- * with err set. */
+ * with err set -- also when what is left does not read back as the same
+ * records (a name ldns prints in a form the zone lexer refuses). */
 int knot_strip_dnssec(const char *domain, const char *text, size_t len, char **out,
 		      int *records, char *err, size_t errlen);
 

@@ -61,6 +61,25 @@ int knot_strip_dnssec(const char *domain, const char *text, size_t len, char **o
 		n++;
 	}
 	ldns_rr_list_deep_free(rrs);
+	/* ldns prints some names the zone lexer cannot read back (a '"' in an
+	 * owner name is printed bare): refuse such a zone here, with a reason,
+	 * rather than hand Knot a file it reads differently. */
+	rrs = NULL;
+	rc = zone_parse(domain, sb.buf ? sb.buf : "", sb.len, &rrs, err, errlen);
+	if (rc == 0 && ldns_rr_list_rr_count(rrs) != (size_t)n) {
+		snprintf(err, errlen, "%zu records read back, not %d", ldns_rr_list_rr_count(rrs), n);
+		rc = DADNS_EPARSE;
+	}
+	ldns_rr_list_deep_free(rrs);
+	if (rc < 0) {
+		char why[200];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "%s without its DNSSEC records cannot be written for Knot (%s)", domain,
+			 why);
+		strbuf_deinit(&sb);
+		return DADNS_EPARSE;
+	}
 	*records = n;
 	*out = strbuf_steal(&sb);
 	return 0;
