@@ -368,7 +368,7 @@ fleet_latency_run() {
 			"$PUSHES" dns "127.0.0.1:$port" 2>&1 >"$TMP/latency.$t.ms" | grep '^latency:')
 		echo "  fleet $t: $line" >&2
 		result fleet "p50_ms.$t" "$(echo "$line" | sed -n "s/.*pushes, p50 \([0-9.]*\) ms.*/\1/p")"
-		result fleet "p99_ms.$t" "$(echo "$line" | sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p')"
+		result fleet "p99_ms.$t" "$(echo "$line" | sed -n 's/.* ms, p99 \([0-9.]*\) ms, max.*/\1/p')"
 		s=$((s + PUSHES + 1))
 	done
 }
