@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include <ldns/ldns.h>
+
 #include "lib/backends/backend.h"
 #include "lib/util.h"
 
@@ -190,6 +192,11 @@ struct dnsfile_server {
 /* Parse "HOST:PORT", "[V6]:PORT", "HOST" or "V6" (port 53) into srv; HOST
  * may be a name (resolved once, here). Returns 0 or DADNS_EINVAL. */
 int dnsfile_server_parse(const char *text, struct dnsfile_server *srv);
+
+/* A resolver for srv alone: no recursion, no DNSSEC OK bit, one try within
+ * timeout_ms, UDP with TCP fallback. Caller frees (ldns_resolver_deep_free);
+ * NULL when out of memory. */
+ldns_resolver *dnsfile_resolver_new(const struct dnsfile_server *srv, int timeout_ms);
 
 /* Ask srv for the SOA of domain, without recursion, over UDP with TCP
  * fallback. Returns 0 with *serial when the answer is authoritative (AA)

@@ -168,7 +168,7 @@ out:
 	return kind;
 }
 
-static ldns_resolver *soa_resolver(const struct dnsfile_server *srv, int timeout_ms)
+ldns_resolver *dnsfile_resolver_new(const struct dnsfile_server *srv, int timeout_ms)
 {
 	ldns_resolver *res = ldns_resolver_new();
 	uint16_t port = 53;
@@ -204,7 +204,7 @@ int dnsfile_query_soa(const struct dnsfile_server *srv, const char *domain, int 
 
 	err[0] = '\0';
 	name = ldns_dname_new_frm_str(domain);
-	res = soa_resolver(srv, timeout_ms);
+	res = dnsfile_resolver_new(srv, timeout_ms);
 	if (!name || !res) {
 		snprintf(err, errlen, "cannot build a query for %s", domain);
 		rc = DADNS_EINVAL;

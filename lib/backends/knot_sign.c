@@ -92,36 +92,16 @@ static const char *rcode_name(ldns_pkt_rcode rcode)
 	return lt && lt->name ? lt->name : "?";
 }
 
-static struct timeval ms_tv(int ms)
-{
-	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
-
-	return ms < 1 ? (struct timeval){ 0, 1000 } : tv;
-}
-
+/* Over TCP with the DO bit: signed answers (DNSKEY sets, RRSIGs) are large. */
 static ldns_resolver *resolver_at(const struct dnsfile_server *srv, int timeout_ms)
 {
-	ldns_resolver *res = ldns_resolver_new();
-	uint16_t port = 53;
-	ldns_rdf *ns;
+	ldns_resolver *res = dnsfile_resolver_new(srv, timeout_ms);
 
 	if (!res)
 		return NULL;
-	ns = ldns_sockaddr_storage2rdf(&srv->ss, &port);
-	if (!ns || ldns_resolver_push_nameserver(res, ns) != LDNS_STATUS_OK) {
-		ldns_rdf_deep_free(ns);
-		ldns_resolver_deep_free(res);
-		return NULL;
-	}
-	ldns_rdf_deep_free(ns);
-	ldns_resolver_set_port(res, port);
-	ldns_resolver_set_recursive(res, false);
-	ldns_resolver_set_random(res, false);
-	ldns_resolver_set_retry(res, 1);
 	ldns_resolver_set_usevc(res, true);
 	ldns_resolver_set_dnssec(res, true);
 	ldns_resolver_set_edns_udp_size(res, 4096);
-	ldns_resolver_set_timeout(res, ms_tv(timeout_ms));
 	return res;
 }
 
